@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class JdbuilderConfig(AppConfig):
+    name = "jdbuilder"
+    verbose_name = "JD Builder"
+
+    def ready(self) -> None:
+        # After every migrate, so the groups carry the permissions of models added since.
+        post_migrate.connect(ensure_groups_after_migrate, sender=self)
+
+
+def ensure_groups_after_migrate(sender, **kwargs) -> None:
+    from jdbuilder.accounts import ensure_groups
+
+    ensure_groups(using=kwargs.get("using", "default"))

@@ -1,0 +1,48 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from jdbuilder.accounts import HIRING_MANAGERS, RECRUITERS, ensure_groups
+
+# username, full name, group, is staff
+DEMO_ACCOUNTS = [
+    ("manager", "Morgan Manager", HIRING_MANAGERS, False),
+    ("manager2", "Sam Second-Manager", HIRING_MANAGERS, False),
+    ("recruiter", "Riley Recruiter", RECRUITERS, False),
+    ("staff", "Casey Curator", None, True),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or reset) one demo account per kind of user and print their passwords. "
+        "For local use only: refuses to run unless DEBUG is on."
+    )
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo accounts are for local development only; refusing because DEBUG is off."
+            )
+        ensure_groups()
+        rows = []
+        with transaction.atomic():
+            for username, full_name, group_name, is_staff in DEMO_ACCOUNTS:
+                first, _, last = full_name.partition(" ")
+                user, _ = get_user_model().objects.get_or_create(username=username)
+                user.first_name, user.last_name = first, last
+                user.email = f"{username}@demo.invalid"
+                user.is_staff = user.is_superuser = is_staff
+                password = secrets.token_urlsafe(9)
+                user.set_password(password)
+                user.save()
+                if group_name:
+                    user.groups.set([Group.objects.get(name=group_name)])
+                rows.append((username, password, group_name or "staff (admin)"))
+        self.stdout.write("Demo accounts (new passwords on every run):")
+        for username, password, kind in rows:
+            self.stdout.write(f"  {kind:<16} user: {username:<10} password: {password}")

@@ -1,0 +1,1 @@
+"""Job descriptions and their revisions live here (the wizard issue adds them)."""

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "JD Builder administration"
+admin.site.site_title = "JD Builder admin"
+admin.site.index_title = "Catalog and accounts"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="roles:list", permanent=False), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("roles/", include("roles.urls")),
+    path("admin/", admin.site.urls),
+]
