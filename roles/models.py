@@ -66,7 +66,9 @@ class Skill(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    category = models.CharField(max_length=20, choices=SkillCategory, default=SkillCategory.TECHNICAL)
+    category = models.CharField(
+        max_length=20, choices=SkillCategory, default=SkillCategory.TECHNICAL
+    )
     description = models.TextField(blank=True)
     history = HistoricalRecords()
 

@@ -167,10 +167,19 @@ def broken_catalog(tmp_path, mutate):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d["roles"][0]["skills"].append({"skill": "juggling", "level": 2}), "unknown skill 'juggling'"),
-        (lambda d: d["roles"][0]["skills"].append({"skill": "mathematics", "level": 9}), "level 9 is not on the scale"),
+        (
+            lambda d: d["roles"][0]["skills"].append({"skill": "juggling", "level": 2}),
+            "unknown skill 'juggling'",
+        ),
+        (
+            lambda d: d["roles"][0]["skills"].append({"skill": "mathematics", "level": 9}),
+            "level 9 is not on the scale",
+        ),
         (lambda d: d["tasks"][0].update(area="nowhere"), "tasks[0]: unknown task area 'nowhere'"),
-        (lambda d: d["tools"][0]["roles"].append("astronaut"), "tools[0]: unknown role 'astronaut'"),
+        (
+            lambda d: d["tools"][0]["roles"].append("astronaut"),
+            "tools[0]: unknown role 'astronaut'",
+        ),
         (lambda d: d["roles"][1].pop("summary"), "roles[1]: missing 'summary'"),
         (lambda d: d.pop("levels"), "missing list 'levels'"),
     ],

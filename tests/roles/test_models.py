@@ -45,7 +45,9 @@ class TestConstraints:
         assert_rejected(lambda: RoleSkillFactory(role=link.role, skill=link.skill))
 
     def test_level_rank_starts_at_one(self):
-        assert_rejected(lambda: ProficiencyLevel.objects.create(rank=0, name="None", descriptor="-"))
+        assert_rejected(
+            lambda: ProficiencyLevel.objects.create(rank=0, name="None", descriptor="-")
+        )
 
     def test_skill_category_and_importance_must_be_known_values(self):
         assert_rejected(lambda: SkillFactory(category="magic"))
@@ -100,7 +102,8 @@ class TestRoleSearch:
         return engineer, analyst
 
     @pytest.mark.parametrize(
-        "query", ["software development engineer", "SOFTWARE DEVELOPMENT", "  development   engineer "]
+        "query",
+        ["software development engineer", "SOFTWARE DEVELOPMENT", "  development   engineer "],
     )
     def test_finds_a_role_by_alternate_title_case_insensitive_and_partial(self, roles, query):
         assert list(Role.objects.search(query)) == [roles[0]]
