@@ -10,6 +10,7 @@ RECRUITERS = "Recruiters"
 # Permissions by group, as "app_label.codename". Both read the catalog; only staff edit it.
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     HIRING_MANAGERS: [
+        "jdbuilder.add_jobdescription",
         "roles.view_role",
         "roles.view_skill",
         "roles.view_taskarea",
@@ -17,6 +18,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "roles.view_tool",
     ],
     RECRUITERS: [
+        "jdbuilder.view_final_jobdescription",
         "roles.view_role",
         "roles.view_skill",
         "roles.view_taskarea",

@@ -9,8 +9,13 @@ admin.site.index_title = "Catalog and accounts"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="roles:list", permanent=False), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("roles/", include("roles.urls")),
+    path("jd/", include("jdbuilder.urls_jd")),
     path("admin/", admin.site.urls),
 ]

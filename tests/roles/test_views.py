@@ -303,16 +303,26 @@ def test_detail_shows_the_role_facts(client_in, full_role):
     assert [li.text for li in titles.iter("li")] == ["Applied Scientist"]
 
 
-def test_detail_has_the_start_jd_call_to_action_without_a_dead_link(client_in, full_role):
-    html = client_in.get(full_role.get_absolute_url()).content.decode()
+def test_managers_start_a_jd_from_the_role_page(client, full_role):
+    from tests.factories import ManagerFactory
 
-    cta = element(html, "section", "start-jd-section")
-    assert text_of(cta.find(".//h2")) == "Start a job description"
-    assert "opens the job-description wizard for this role" in text_of(cta).lower()
-    button = cta.find(".//button")
-    assert button.get("id") == "start-jd"
-    assert button.get("disabled") is not None
-    assert not list(cta.iter("a"))
+    client.force_login(ManagerFactory())
+    html = client.get(full_role.get_absolute_url()).content.decode()
+    cta = re.search(r'<section[^>]*id="start-jd-section".*?</section>', html, flags=re.S)[0]
+    assert "Start a job description</h2>" in cta
+    assert f'<form method="post" action="{reverse("jd:new")}">' in cta
+    assert f'name="role" value="{full_role.slug}"' in cta
+    assert 'name="csrfmiddlewaretoken"' in cta
+    response = client.post(reverse("jd:new"), {"role": full_role.slug})
+    assert response.status_code == 302 and "/edit/" in response.url
+
+
+def test_users_who_cannot_start_a_jd_see_no_button(client, recruiter, full_role):
+    client.force_login(recruiter)
+    html = client.get(full_role.get_absolute_url()).content.decode()
+    cta = re.search(r'<section[^>]*id="start-jd-section".*?</section>', html, flags=re.S)[0]
+    assert "<form" not in cta
+    assert "Hiring managers start job descriptions" in cta
 
 
 def test_detail_groups_tasks_under_areas_in_lifecycle_order(client_in, full_role):

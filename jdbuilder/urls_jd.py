@@ -1,0 +1,20 @@
+from django.urls import path
+
+from jdbuilder import views
+from jdbuilder.wizard.views import JobDescriptionWizard
+
+app_name = "jd"
+
+wizard = JobDescriptionWizard.as_view(url_name="jd:wizard_step")
+
+urlpatterns = [
+    path("", views.my_job_descriptions, name="mine"),
+    path("new/", views.new_job_description, name="new"),
+    path("<uuid:public_id>/", views.job_description_detail, name="detail"),
+    path("<uuid:public_id>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path("<uuid:public_id>/edit/", wizard, name="wizard"),
+    path("<uuid:public_id>/edit/<str:step>/", wizard, name="wizard_step"),
+    path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),
+    path("<uuid:public_id>/duplicate/", views.duplicate, name="duplicate"),
+    path("<uuid:public_id>/delete/", views.delete, name="delete"),
+]

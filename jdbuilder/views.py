@@ -1,0 +1,138 @@
+"""Pages around the wizard: my job descriptions, starting, reading, revising, copying, deleting.
+
+Every lookup goes through `JobDescription.objects.visible_to()` or `.editable_by()`, so a JD
+that is not yours is a 404, never a 403 that confirms it exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jdbuilder.documents.build import build_document
+from jdbuilder.documents.snapshot import take_snapshot
+from jdbuilder.models import JobDescription, JobDescriptionRevision
+from roles.models import Role
+
+CREATE_PERMISSION = "jdbuilder.add_jobdescription"
+
+
+@login_required
+def my_job_descriptions(request: HttpRequest) -> HttpResponse:
+    job_descriptions = (
+        JobDescription.objects.filter(owner=request.user)
+        .select_related("role")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=JobDescriptionRevision.objects.latest_first().only(
+                    "pk", "number", "finalized_at", "job_description_id"
+                ),
+            )
+        )
+    )
+    return render(
+        request,
+        "jdbuilder/my_job_descriptions.html",
+        {"job_descriptions": job_descriptions},
+    )
+
+
+@login_required
+@permission_required(CREATE_PERMISSION, raise_exception=True)
+def new_job_description(request: HttpRequest) -> HttpResponse:
+    """GET: pick a role (search by name or alternate title). POST: start a draft for it."""
+    if request.method == "POST":
+        role = get_object_or_404(Role, slug=request.POST.get("role", ""))
+        job_description = JobDescription.start(owner=request.user, role=role)
+        return redirect(job_description.get_edit_url())
+    query = request.GET.get("q", "")[:100]
+    roles = Role.objects.search(query)[:50]
+    return render(request, "jdbuilder/new.html", {"roles": roles, "query": query})
+
+
+@login_required
+def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
+    job_description = get_object_or_404(
+        JobDescription.objects.visible_to(request.user).select_related("role", "owner"),
+        public_id=public_id,
+    )
+    revisions = list(job_description.revisions.latest_first().select_related("finalized_by"))
+    if job_description.is_final:
+        revision = revisions[0]
+        document = build_document(revision.snapshot, date_posted=revision.finalized_at.date())
+    else:
+        # A draft has no revision of its own yet: what the review step would show.
+        revision = None
+        document = build_document(take_snapshot(job_description))
+    return render(
+        request,
+        "jdbuilder/detail.html",
+        {
+            "job_description": job_description,
+            "document": document,
+            "revision": revision,
+            "revisions": revisions,
+            "can_edit": job_description.owner_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def revision_detail(request: HttpRequest, public_id, number: int) -> HttpResponse:
+    job_description = get_object_or_404(
+        JobDescription.objects.visible_to(request.user), public_id=public_id
+    )
+    revision = get_object_or_404(job_description.revisions, number=number)
+    return render(
+        request,
+        "jdbuilder/revision.html",
+        {
+            "job_description": job_description,
+            "revision": revision,
+            "document": build_document(revision.snapshot, date_posted=revision.finalized_at.date()),
+        },
+    )
+
+
+def _own(request: HttpRequest, public_id) -> JobDescription:
+    return get_object_or_404(JobDescription.objects.editable_by(request.user), public_id=public_id)
+
+
+@require_POST
+@login_required
+def reopen(request: HttpRequest, public_id) -> HttpResponse:
+    job_description = _own(request, public_id)
+    if job_description.is_final:
+        job_description.reopen()
+        messages.info(
+            request,
+            f"Editing revision {job_description.revision}. "
+            "Earlier revisions stay as they were issued.",
+        )
+    return redirect(job_description.get_edit_url())
+
+
+@require_POST
+@login_required
+@permission_required(CREATE_PERMISSION, raise_exception=True)
+def duplicate(request: HttpRequest, public_id) -> HttpResponse:
+    source = get_object_or_404(JobDescription.objects.visible_to(request.user), public_id=public_id)
+    copy = source.duplicate_for(request.user)
+    messages.success(request, f"Copied “{source.title}” into a new draft for a new opening.")
+    return redirect(copy.get_edit_url())
+
+
+@login_required
+def delete(request: HttpRequest, public_id) -> HttpResponse:
+    job_description = _own(request, public_id)
+    if request.method == "POST":
+        title = job_description.title
+        job_description.delete()
+        messages.success(request, f"Deleted “{title}” and its revisions.")
+        return redirect("jd:mine")
+    return render(request, "jdbuilder/confirm_delete.html", {"job_description": job_description})

@@ -1,0 +1,71 @@
+"""What the wizard reads from the catalog for one draft, each part loaded once, on first use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from roles.models import ProficiencyLevel, Role, RoleSkill, RoleTask, Skill, TaskArea, Tool
+
+
+class RoleCatalog:
+    """The catalog as one draft's wizard sees it: the role's defaults and what may be added."""
+
+    def __init__(self, role: Role) -> None:
+        self.role = role
+
+    @cached_property
+    def areas(self) -> list[TaskArea]:
+        return list(TaskArea.objects.all())
+
+    @cached_property
+    def levels(self) -> list[ProficiencyLevel]:
+        return list(ProficiencyLevel.objects.all())
+
+    @cached_property
+    def level_by_rank(self) -> dict[int, ProficiencyLevel]:
+        return {level.rank: level for level in self.levels}
+
+    @cached_property
+    def role_tasks(self) -> list[RoleTask]:
+        return list(
+            RoleTask.objects.filter(role=self.role)
+            .select_related("task__area")
+            .order_by("task__area__position", "pk")
+        )
+
+    @cached_property
+    def tasks_by_id(self):
+        return {rt.task_id: rt.task for rt in self.role_tasks}
+
+    @cached_property
+    def role_skills(self) -> list[RoleSkill]:
+        return list(
+            RoleSkill.objects.filter(role=self.role)
+            .select_related("skill", "level")
+            .order_by("-importance", "-level__rank", "skill__name")
+        )
+
+    @cached_property
+    def role_skill_ids(self) -> set[int]:
+        return {rs.skill_id for rs in self.role_skills}
+
+    @cached_property
+    def skills(self) -> list[Skill]:
+        return list(Skill.objects.order_by("name"))
+
+    @cached_property
+    def skill_by_id(self) -> dict[int, Skill]:
+        return {skill.pk: skill for skill in self.skills}
+
+    @cached_property
+    def tools(self) -> list[Tool]:
+        return list(Tool.objects.select_related("area").order_by("area__position", "name"))
+
+    @cached_property
+    def role_tool_ids(self) -> set[int]:
+        return set(self.role.tools.values_list("pk", flat=True))
+
+    def shifted_rank(self, rank: int, shift: int) -> int:
+        """A default level moved by seniority, kept on the scale."""
+        ranks = [level.rank for level in self.levels]
+        return max(min(ranks), min(max(ranks), rank + shift))

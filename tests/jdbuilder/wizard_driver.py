@@ -1,0 +1,113 @@
+"""Drives the wizard through the test client the way a browser would: reads each rendered step,
+posts back what is on the page (plus changes), and follows redirects."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from jdbuilder.models import JobDescription
+
+PREFIX = "jd_wizard"
+
+
+class FormFields(HTMLParser):
+    """The successful controls of the wizard's form, as a browser would submit them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._in_wizard_form = False
+        self._select: str | None = None
+        self._select_value: str | None = None
+        self._first_option: str | None = None
+        self._textarea: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and "wizard-form" in (a.get("class") or ""):
+            self._in_wizard_form = True
+        if not self._in_wizard_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("submit", "button"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select, self._select_value, self._first_option = name, None, None
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in a:
+                self._select_value = value
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._in_wizard_form:
+            self._in_wizard_form = False
+        elif tag == "select" and self._select:
+            value = self._select_value if self._select_value is not None else self._first_option
+            self.fields.append((self._select, value or ""))
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea, self._text.lstrip("\n")))
+            self._textarea = None
+
+
+def page_fields(html: str) -> dict[str, list[str]]:
+    parser = FormFields()
+    parser.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+class WizardDriver:
+    def __init__(self, client, job_description: JobDescription) -> None:
+        self.client = client
+        self.jd = job_description
+
+    def url(self, step: str) -> str:
+        return f"/jd/{self.jd.public_id}/edit/{step}/"
+
+    def get(self, step: str):
+        response = self.client.get(self.url(step))
+        assert response.status_code == 200, response.status_code
+        return response
+
+    def fields(self, step: str) -> dict[str, list[str]]:
+        return page_fields(self.get(step).content.decode())
+
+    def submit(
+        self,
+        step: str,
+        changes: dict | None = None,
+        *,
+        drop=(),
+        goto: str | None = None,
+        fields=None,
+    ):
+        """Post the step as rendered, with `changes` applied and `drop`ped names removed."""
+        data = fields if fields is not None else self.fields(step)
+        for name in drop:
+            data.pop(name, None)
+        for name, value in (changes or {}).items():
+            data[name] = value if isinstance(value, list) else [value]
+        if goto:
+            data["wizard_goto_step"] = [goto]
+        return self.client.post(self.url(step), data)
+
+    def reload(self) -> JobDescription:
+        self.jd.refresh_from_db()
+        return self.jd
