@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,8 +76,16 @@ class JobDescriptionQuerySet(models.QuerySet):
             return self
         condition = Q(owner=user)
         if user.has_perm("jdbuilder.view_final_jobdescription"):
-            condition |= Q(status=Status.FINAL)
+            # Issued at least once: a JD reopened for its next revision stays readable.
+            condition |= Q(
+                Exists(JobDescriptionRevision.objects.filter(job_description=OuterRef("pk")))
+            )
         return self.filter(condition)
+
+    def issued(self) -> JobDescriptionQuerySet:
+        return self.filter(
+            Exists(JobDescriptionRevision.objects.filter(job_description=OuterRef("pk")))
+        )
 
     def editable_by(self, user) -> JobDescriptionQuerySet:
         """Only owners change a JD (staff included: they read, they do not edit others')."""
@@ -256,3 +265,56 @@ class JobDescriptionRevision(models.Model):
             "jd:revision",
             kwargs={"public_id": self.job_description.public_id, "number": self.number},
         )
+
+    def document(self):
+        """The revision as the Document every renderer reads."""
+        from jdbuilder.documents.build import build_document
+
+        return build_document(self.snapshot, date_posted=self.finalized_at.date())
+
+    def export(self, export_format) -> bytes:
+        """The revision in `export_format`; stored formats are rendered once and kept.
+
+        The stored copy is written in one INSERT inside a transaction, so a worker killed while
+        rendering leaves nothing behind, and two workers racing both return the same bytes.
+        """
+        if not export_format.stored:
+            return export_format.render(self.document())
+        stored = RenderedFile.objects.filter(revision=self, format=export_format.key).first()
+        if stored is not None:
+            return bytes(stored.content)
+        content = export_format.render(self.document())
+        try:
+            with transaction.atomic():
+                RenderedFile.objects.create(
+                    revision=self,
+                    format=export_format.key,
+                    content=content,
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )
+        except IntegrityError:  # another worker stored it first: serve theirs
+            return bytes(RenderedFile.objects.get(revision=self, format=export_format.key).content)
+        return content
+
+
+class RenderedFile(models.Model):
+    """An export of a finalized revision, rendered once and kept (revisions never change).
+
+    Kept in the database, not on a local disk, so every app server sees the same files.
+    """
+
+    revision = models.ForeignKey(
+        JobDescriptionRevision, on_delete=models.CASCADE, related_name="rendered_files"
+    )
+    format = models.CharField(max_length=10)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "format"], name="one_file_per_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} ({self.format})"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jdbuilder import views
+from jdbuilder.documents import views as document_views
 from jdbuilder.wizard.views import JobDescriptionWizard
 
 app_name = "jd"
@@ -12,6 +13,12 @@ urlpatterns = [
     path("new/", views.new_job_description, name="new"),
     path("<uuid:public_id>/", views.job_description_detail, name="detail"),
     path("<uuid:public_id>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path("<uuid:public_id>/download/<str:fmt>/", document_views.download, name="download"),
+    path(
+        "<uuid:public_id>/revisions/<int:number>/download/<str:fmt>/",
+        document_views.download,
+        name="download_revision",
+    ),
     path("<uuid:public_id>/edit/", wizard, name="wizard"),
     path("<uuid:public_id>/edit/<str:step>/", wizard, name="wizard_step"),
     path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),

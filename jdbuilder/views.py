@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jdbuilder.documents.build import build_document
+from jdbuilder.documents.formats import FORMATS
 from jdbuilder.documents.snapshot import take_snapshot
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from roles.models import Role
@@ -62,11 +63,12 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
         public_id=public_id,
     )
     revisions = list(job_description.revisions.latest_first().select_related("finalized_by"))
-    if job_description.is_final:
+    is_owner = job_description.owner_id == request.user.pk
+    if revisions and (job_description.is_final or not is_owner):
         revision = revisions[0]
-        document = build_document(revision.snapshot, date_posted=revision.finalized_at.date())
+        document = revision.document()
     else:
-        # A draft has no revision of its own yet: what the review step would show.
+        # The owner's draft: what the review step shows, not issued yet.
         revision = None
         document = build_document(take_snapshot(job_description))
     return render(
@@ -77,7 +79,8 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
             "document": document,
             "revision": revision,
             "revisions": revisions,
-            "can_edit": job_description.owner_id == request.user.pk,
+            "can_edit": is_owner,
+            "formats": FORMATS.values(),
         },
     )
 
