@@ -19,24 +19,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
 
-class ManagerFactory(UserFactory):
-    username = factory.Sequence(lambda n: f"manager{n}")
+def joins_group(group_name: str):
+    """A post-generation hook that puts the new user in one of jdbuilder.accounts' groups."""
 
     @factory.post_generation
-    def join_group(self, create, extracted, **kwargs):
+    def join_group(user, create, extracted, **kwargs):
         if create:
             ensure_groups()
-            self.groups.add(Group.objects.get(name=HIRING_MANAGERS))
+            user.groups.add(Group.objects.get(name=group_name))
+
+    return join_group
+
+
+class ManagerFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"manager{n}")
+    join_group = joins_group(HIRING_MANAGERS)
 
 
 class RecruiterFactory(UserFactory):
     username = factory.Sequence(lambda n: f"recruiter{n}")
-
-    @factory.post_generation
-    def join_group(self, create, extracted, **kwargs):
-        if create:
-            ensure_groups()
-            self.groups.add(Group.objects.get(name=RECRUITERS))
+    join_group = joins_group(RECRUITERS)
 
 
 class StaffFactory(UserFactory):

@@ -96,6 +96,23 @@ def sign_in(page, live_server):
 
 
 @pytest.fixture
+def fresh_session(browser, live_server):
+    """fresh_session(user, next_path, **context options) -> a page in a new browser session,
+    signed in as `user` and on `next_path`: a closed tab, another person, another device."""
+    contexts = []
+
+    def open_session(user, next_path: str = "/", **context_options):
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return SignIn(context.new_page(), live_server)(user, next_path)
+
+    yield open_session
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def live_manager(transactional_db):
     return ManagerFactory(username="morgan", first_name="Morgan", last_name="Lee")
 

@@ -39,21 +39,15 @@ def test_manager_finds_a_role_by_alternate_title_and_sees_its_chart(
     assert_accessible(page)
 
 
-def test_role_pages_work_on_a_phone(browser, live_server, live_catalog, live_manager):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/accounts/login/?next=/roles/data-analyst/")
-        page.get_by_label("Username").fill(live_manager.username)
-        page.get_by_label("Password").fill("correct-horse-battery")
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Data Analyst")
-        # Nothing wider than the screen: the page does not scroll sideways.
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390
-        assert_accessible(page)
-    finally:
-        context.close()
+def test_role_pages_work_on_a_phone(live_catalog, live_manager, fresh_session):
+    page = fresh_session(
+        live_manager, "/roles/data-analyst/", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Data Analyst")
+    # Nothing wider than the screen: the page does not scroll sideways.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    assert_accessible(page)
 
 
 def test_staff_edits_a_skill_level_in_the_admin_and_sees_it_on_the_role_page(

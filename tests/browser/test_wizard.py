@@ -9,7 +9,7 @@ from tests.factories import ManagerFactory
 
 
 def test_manager_builds_leaves_resumes_and_finalizes(
-    browser, page, live_server, live_catalog, live_manager, live_recruiter, sign_in
+    page, live_server, live_catalog, live_manager, live_recruiter, sign_in, fresh_session
 ):
     sign_in(live_manager, next_path="/roles/software-engineer/")
     page.get_by_role("button", name=re.compile("Start a job description")).click()
@@ -46,73 +46,53 @@ def test_manager_builds_leaves_resumes_and_finalizes(
     page.context.close()
 
     # A new browser session: sign in again, find the draft, resume at the tools step.
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/accounts/login/?next=/jd/")
-        page.get_by_label("Username").fill(live_manager.username)
-        page.get_by_label("Password").fill("correct-horse-battery")
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="My job descriptions")).to_be_visible()
-        assert_accessible(page)
-        row = page.get_by_role("row").filter(has_text="Senior Software Engineer")
-        expect(row).to_contain_text("Draft")
-        row.get_by_role("link", name=re.compile("Resume")).click()
-        expect(page.get_by_role("heading", name=re.compile("Step 4 of 6: Tools"))).to_be_visible()
-        page.get_by_role("button", name="Save and continue").click()
+    page = fresh_session(live_manager, "/jd/")
+    expect(page.get_by_role("heading", name="My job descriptions")).to_be_visible()
+    assert_accessible(page)
+    row = page.get_by_role("row").filter(has_text="Senior Software Engineer")
+    expect(row).to_contain_text("Draft")
+    row.get_by_role("link", name=re.compile("Resume")).click()
+    expect(page.get_by_role("heading", name=re.compile("Step 4 of 6: Tools"))).to_be_visible()
+    page.get_by_role("button", name="Save and continue").click()
 
-        # Posting details.
-        assert_accessible(page)
-        page.get_by_label("Company name").fill("Acme Analytics")
-        page.get_by_label("Location").fill("Denver, Colorado")
-        page.get_by_label("About the company and team").fill("We build forecasting tools.")
-        page.get_by_label("Salary from").fill("150000")
-        page.get_by_label("Salary to").fill("190000")
-        closing = datetime.date.today() + datetime.timedelta(days=30)
-        page.get_by_label("Closing date").fill(closing.isoformat())
-        page.get_by_role("button", name="Save and continue").click()
+    # Posting details.
+    assert_accessible(page)
+    page.get_by_label("Company name").fill("Acme Analytics")
+    page.get_by_label("Location").fill("Denver, Colorado")
+    page.get_by_label("About the company and team").fill("We build forecasting tools.")
+    page.get_by_label("Salary from").fill("150000")
+    page.get_by_label("Salary to").fill("190000")
+    closing = datetime.date.today() + datetime.timedelta(days=30)
+    page.get_by_label("Closing date").fill(closing.isoformat())
+    page.get_by_role("button", name="Save and continue").click()
 
-        # Review shows the JD as it will be issued; finalize.
-        expect(page.get_by_role("heading", name=re.compile("Review and finalize"))).to_be_visible()
-        document = page.locator("article.jd-document")
-        expect(document).to_contain_text("Mentor two junior engineers")
-        expect(document).not_to_contain_text("Monitor services and data pipelines")
-        expect(document.locator(".jd-required-skills")).to_contain_text("Communication (Expert)")
-        expect(document).to_contain_text("150,000 to 190,000 USD a year")
-        assert_accessible(page)
-        page.get_by_role("button", name="Finalize").click()
+    # Review shows the JD as it will be issued; finalize.
+    expect(page.get_by_role("heading", name=re.compile("Review and finalize"))).to_be_visible()
+    document = page.locator("article.jd-document")
+    expect(document).to_contain_text("Mentor two junior engineers")
+    expect(document).not_to_contain_text("Monitor services and data pipelines")
+    expect(document.locator(".jd-required-skills")).to_contain_text("Communication (Expert)")
+    expect(document).to_contain_text("150,000 to 190,000 USD a year")
+    assert_accessible(page)
+    page.get_by_role("button", name="Finalize").click()
 
-        expect(page.get_by_role("heading", level=1)).to_have_text("Senior Software Engineer")
-        expect(page.locator("body")).to_contain_text("Final, revision 1")
-        expect(page.locator("article.jd-document svg[role=img]")).to_be_visible()
-        assert_accessible(page)
-        jd_url = page.url
-    finally:
-        context.close()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Senior Software Engineer")
+    expect(page.locator("body")).to_contain_text("Final, revision 1")
+    expect(page.locator("article.jd-document svg[role=img]")).to_be_visible()
+    assert_accessible(page)
+    jd_url = page.url
 
     jd = JobDescription.objects.get()
     assert jd.status == Status.FINAL
 
     # Another manager cannot open it by its URL; a recruiter can read it.
     other = ManagerFactory(username="other-manager")
+    path = jd_url.replace(live_server.url, "")
     for user, visible in [(other, False), (live_recruiter, True)]:
-        context = browser.new_context()
-        page = context.new_page()
-        try:
-            page.goto(
-                f"{live_server.url}/accounts/login/?next={jd_url.replace(live_server.url, '')}"
-            )
-            page.get_by_label("Username").fill(user.username)
-            page.get_by_label("Password").fill("correct-horse-battery")
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_load_state()
-            if visible:
-                expect(page.get_by_role("heading", level=1)).to_have_text(
-                    "Senior Software Engineer"
-                )
-                expect(page.get_by_role("button", name=re.compile("Edit"))).to_have_count(0)
-            else:
-                expect(page.locator("body")).not_to_contain_text("Senior Software Engineer")
-                expect(page.locator("body")).to_contain_text("Not Found")
-        finally:
-            context.close()
+        page = fresh_session(user, path)
+        if visible:
+            expect(page.get_by_role("heading", level=1)).to_have_text("Senior Software Engineer")
+            expect(page.get_by_role("button", name=re.compile("Edit"))).to_have_count(0)
+        else:
+            expect(page.locator("body")).not_to_contain_text("Senior Software Engineer")
+            expect(page.locator("body")).to_contain_text("Not Found")
