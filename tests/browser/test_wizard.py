@@ -95,4 +95,4 @@ def test_manager_builds_leaves_resumes_and_finalizes(
             expect(page.get_by_role("button", name=re.compile("Edit"))).to_have_count(0)
         else:
             expect(page.locator("body")).not_to_contain_text("Senior Software Engineer")
-            expect(page.locator("body")).to_contain_text("Not Found")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
