@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test venv chromium lint format check-deploy ci clean
+.PHONY: run test venv system-packages node lint format check-deploy ci docs-images clean
 
 venv: $(VENV)/.installed
 
@@ -21,13 +21,25 @@ run: venv
 	$(DEV) $(BIN)/python manage.py create_demo_accounts
 	$(DEV) $(BIN)/python manage.py runserver $(HOST_PORT)
 
-# Browser tests drive Debian's Chromium; never a downloaded browser.
-chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# What the tests need from Debian: Chromium for the browser tests (never a downloaded browser),
+# Pango and fonts for WeasyPrint, Java for the Nu HTML Checker. Installed only where missing.
+SYSTEM_PACKAGES := chromium fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done; \
+	  command -v java >/dev/null || echo default-jre-headless); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian (needs root): $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-test: venv chromium
+# The Nu HTML Checker (vnu-jar, run with the machine's Java) validates the HTML export.
+node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: venv system-packages node
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -48,5 +60,10 @@ check-deploy: venv
 ci:
 	bash .ci/run
 
+# The README's picture of the demo JD's PDF (after `make run` has made the demo data).
+docs-images: venv
+	command -v pdftoppm >/dev/null || apt-get install -y -qq poppler-utils
+	$(DEV) $(BIN)/python docs/make_images.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("roles/", include("roles.urls")),
     path("jd/", include("jdbuilder.urls_jd")),
+    path("library/", include("jdbuilder.library.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,12 +7,40 @@ and every export show the same thing.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 from typing import Any
 
 from jdbuilder.models import EmploymentType, WorkplaceType
+
+# Characters that are not text: C0 controls except tab and newline, DEL, C1 controls, lone
+# surrogates and Unicode noncharacters. XML (so Word) forbids most of them and HTML forbids all;
+# a Word paste can carry U+000B (a manual line break), so they are turned into spaces or dropped.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+
+
+def clean(text: str) -> str:
+    """`text` with line breaks as "\\n" and every character that is not text removed."""
+    return _NOT_TEXT.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def _cleaned(value: Any) -> Any:
+    """Every string of a snapshot cleaned, so no renderer meets a character HTML forbids."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
+
 
 PERIOD_WORDS = {
     "YEAR": "a year",
@@ -95,6 +123,17 @@ class Document:
         return self.required_skills + self.nice_to_have_skills
 
     @property
+    def byline(self) -> tuple[str, ...]:
+        """Company, location, workplace and employment type: the parts that are set."""
+        parts = (
+            self.company_name,
+            self.location,
+            self.workplace_type_label,
+            self.employment_type_label,
+        )
+        return tuple(part for part in parts if part)
+
+    @property
     def is_remote(self) -> bool:
         return self.workplace_type == "remote"
 
@@ -148,6 +187,7 @@ def _grouped(items: list[dict], *, key: str, value: str, fallback: str) -> tuple
 def build_document(
     snapshot: dict[str, Any], *, date_posted: datetime.date | None = None
 ) -> Document:
+    snapshot = _cleaned(snapshot)
     posting = snapshot.get("posting", {})
     low, high = _decimal(posting.get("salary_min")), _decimal(posting.get("salary_max"))
     compensation = None

@@ -54,14 +54,16 @@ def description_html(document: Document) -> str:
 
 
 def _address(location: str) -> dict[str, str]:
-    locality, _, region = location.rpartition(",")
-    if not locality:
-        return {"@type": "PostalAddress", "addressLocality": location.strip()}
-    return {
-        "@type": "PostalAddress",
-        "addressLocality": locality.strip(),
-        "addressRegion": region.strip(),
-    }
+    """A location written "City", "City, Region" or "City, Region, Country", as a PostalAddress."""
+    parts = [part.strip() for part in location.split(",") if part.strip()]
+    address = {"@type": "PostalAddress", "addressLocality": parts[0] if parts else ""}
+    if len(parts) == 2:
+        address["addressRegion"] = parts[1]
+    elif len(parts) > 2:
+        # The last part is the country; whatever stands between is the region.
+        address["addressRegion"] = ", ".join(parts[1:-1])
+        address["addressCountry"] = parts[-1]
+    return address
 
 
 def job_posting(document: Document) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
 
 from jdbuilder.documents.formats import FORMATS
@@ -42,4 +42,11 @@ def _revision(request: HttpRequest, public_id, number: int | None) -> JobDescrip
 
 @login_required
 def download(request: HttpRequest, public_id, fmt: str, number: int | None = None) -> HttpResponse:
-    return export_response(_revision(request, public_id, number), fmt)
+    revision = _revision(request, public_id, number)
+    if number is None:
+        # "The latest" changes when a new revision is issued: send the browser to the
+        # revision's own address, which never changes and so may be cached.
+        return redirect(
+            "jd:download_revision", public_id=public_id, number=revision.number, fmt=fmt
+        )
+    return export_response(revision, fmt)

@@ -25,6 +25,16 @@ MAX_ADDED_SKILLS = 10
 MAX_OTHER_TOOLS = 10
 MAX_TOOL_NAME = 60
 MAX_RESPONSIBILITY = 300
+MAX_BENEFIT_LINES = 20
+# Line caps on the multi-line texts, beside their character caps: a thousand one-letter lines
+# would make every export dozens of pages long.
+MAX_LINES = {
+    "summary": 10,
+    "about_company": 30,
+    "benefits": MAX_BENEFIT_LINES,
+    "equal_opportunity": 10,
+    "how_to_apply": 15,
+}
 ROLE_CHOICES_SHOWN = 50
 CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 
@@ -352,6 +362,13 @@ class PostingStepForm(StepForm):
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Closing date"
     )
 
+    def check_line_caps(self, data: dict[str, Any]) -> None:
+        for field, limit in MAX_LINES.items():
+            text = data.get(field) or ""
+            if len([line for line in text.splitlines() if line.strip()]) > limit:
+                noun = "benefits, one per line" if field == "benefits" else "lines"
+                self.add_error(field, f"Use at most {limit} {noun}.")
+
     def clean_salary_currency(self) -> str:
         code = self.cleaned_data["salary_currency"].strip().upper()
         if code not in CURRENCY_CODES:
@@ -376,6 +393,7 @@ class PostingStepForm(StepForm):
             )
         if data.get("workplace_type") == "remote" and not data.get("applicant_location"):
             self.add_error("applicant_location", "Say where remote applicants may live.")
+        self.check_line_caps(data)
         return data
 
     def to_choices(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(items):
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run `make chromium` (apt-get install chromium)"
+            f"Chromium not found at {CHROMIUM}: run `make system-packages` (apt-get installs it)"
         )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -44,6 +44,21 @@ def test_demo_accounts_print_credentials_that_work(settings):
     assert users.count() == 4
 
 
+def test_demo_manager_gets_one_final_demo_jd(settings, catalog):
+    from jdbuilder.models import JobDescription, Status
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("create_demo_accounts", stdout=out)
+    call_command("create_demo_accounts", stdout=StringIO())
+    jd = JobDescription.objects.get()
+    assert jd.owner.username == "manager" and jd.status == Status.FINAL
+    document = jd.revisions.get().document()
+    assert document.company_name == "Northwind Health Analytics"
+    assert document.compensation.text == "165,000 to 205,000 USD a year"
+    assert "Demo job description" in out.getvalue()
+
+
 def test_sign_in_and_out(client):
     from tests.factories import ManagerFactory
 

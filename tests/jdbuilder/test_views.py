@@ -240,7 +240,7 @@ def test_error_pages_use_the_site_layout(people):
     client = client_for(people["recruiter"])
     not_found = client.get("/jd/00000000-0000-0000-0000-000000000000/")
     assert not_found.status_code == 404
-    assert "<h1 class=\"h3\">Not found</h1>" in not_found.content.decode()
+    assert '<h1 class="h3">Not found</h1>' in not_found.content.decode()
     forbidden = client.post("/jd/new/", {"role": "data-analyst"})
     assert forbidden.status_code == 403
     assert "Not allowed" in forbidden.content.decode()

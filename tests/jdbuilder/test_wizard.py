@@ -410,6 +410,15 @@ class TestValidation:
         html = self.posting(start, **{"posting-about_company": "x" * 2001})
         assert "at most 2000 characters" in html
 
+    def test_benefits_are_capped_at_twenty_lines(self, start):
+        html = self.posting(start, **{"posting-benefits": "\n".join("x" * 21)})
+        assert "Use at most 20 benefits, one per line." in html
+        html = self.posting(start, **{"posting-about_company": "\n".join("z" * 31)})
+        assert "Use at most 30 lines." in html
+        wizard = start()
+        ok = wizard.submit("posting", valid_posting(**{"posting-benefits": "\n".join("y" * 20)}))
+        assert ok.status_code == 302
+
     def test_remote_needs_applicant_location(self, start):
         html = self.posting(start, **{"posting-workplace_type": "remote"})
         assert "Say where remote applicants may live." in html

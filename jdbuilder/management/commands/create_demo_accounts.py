@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from jdbuilder.accounts import HIRING_MANAGERS, RECRUITERS, ensure_groups
+from jdbuilder.demo import create_demo_job_description
+from roles.models import Role
 
 # username, full name, group, is staff
 DEMO_ACCOUNTS = [
@@ -19,7 +21,8 @@ DEMO_ACCOUNTS = [
 
 class Command(BaseCommand):
     help = (
-        "Create (or reset) one demo account per kind of user and print their passwords. "
+        "Create (or reset) one demo account per kind of user, print their passwords, and give "
+        "the demo manager one final job description. "
         "For local use only: refuses to run unless DEBUG is on."
     )
 
@@ -43,6 +46,11 @@ class Command(BaseCommand):
                 if group_name:
                     user.groups.set([Group.objects.get(name=group_name)])
                 rows.append((username, password, group_name or "staff (admin)"))
+        if Role.objects.filter(slug="software-engineer").exists():
+            demo = create_demo_job_description(
+                owner=get_user_model().objects.get(username="manager")
+            )
+            self.stdout.write(f"Demo job description: “{demo.title}” (final), owned by manager.")
         self.stdout.write("Demo accounts (new passwords on every run):")
         for username, password, kind in rows:
             self.stdout.write(f"  {kind:<16} user: {username:<10} password: {password}")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from jdbuilder.library import views
+
+app_name = "library"
+
+urlpatterns = [
+    path("", views.library_page, name="index"),
+    path("zip/", views.download_zip, name="zip"),
+]
