@@ -124,6 +124,9 @@ class JobDescription(models.Model):
     current_step = models.CharField(
         max_length=40, choices=WizardStep, default=WizardStep.ROLE, blank=True
     )
+    # The quality checks' summary of the draft as it stands (score, errors, warnings), kept so
+    # lists show it without re-running the checks per row.
+    quality = models.JSONField(default=dict, blank=True)
     # Bumped on every save of a step, so a stale tab's save is refused instead of winning.
     lock_version = models.PositiveIntegerField(default=0)
     duplicated_from = models.ForeignKey(
@@ -161,7 +164,7 @@ class JobDescription(models.Model):
         from jdbuilder.wizard.catalog import RoleCatalog
         from jdbuilder.wizard.defaults import default_choices
 
-        return cls.objects.create(
+        draft = cls(
             owner=owner,
             role=role,
             title=role.name,
@@ -169,6 +172,21 @@ class JobDescription(models.Model):
             choices=default_choices(RoleCatalog(role), seniority=seniority),
             current_step="role",
         )
+        draft.refresh_quality()
+        draft.save()
+        return draft
+
+    def current_document(self):
+        """The draft as a Document: what the review step shows, with today's catalog texts."""
+        from jdbuilder.documents.build import build_document
+        from jdbuilder.documents.snapshot import take_snapshot
+
+        return build_document(take_snapshot(self))
+
+    def refresh_quality(self) -> None:
+        from jdbuilder.checks import run_checks
+
+        self.quality = run_checks(self.current_document()).summary()
 
     def reopen(self) -> None:
         """Turn a final JD into the draft of its next revision; issued revisions stay as issued."""
@@ -193,6 +211,7 @@ class JobDescription(models.Model):
             choices=self.choices,
             wizard_state=state,
             current_step="role",
+            quality=self.quality,
             duplicated_from=self,
         )
 
@@ -217,6 +236,7 @@ class JobDescription(models.Model):
             choices=self.choices,
             wizard_state=self.wizard_state,
             current_step=self.current_step,
+            quality=self.quality,
             lock_version=F("lock_version") + 1,
             updated_at=timezone.now(),
         )
@@ -245,6 +265,7 @@ class JobDescriptionRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     finalized_at = models.DateTimeField(default=timezone.now)
+    quality = models.JSONField(default=dict, blank=True)
 
     objects = RevisionQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from jdbuilder.checks import run_checks
 from jdbuilder.documents.snapshot import take_snapshot
 from jdbuilder.models import JobDescription, JobDescriptionRevision, Status
 
@@ -25,12 +26,14 @@ def finalize_job_description(
         raise AlreadyFinal
     if locked.lock_version != expected_version:
         raise AlreadyFinal
-    revision = JobDescriptionRevision.objects.create(
+    revision = JobDescriptionRevision(
         job_description=locked,
         number=locked.revision,
         snapshot=take_snapshot(locked),
         finalized_by=user,
     )
+    revision.quality = run_checks(revision.document()).summary()
+    revision.save()
     locked.status = Status.FINAL
     locked.lock_version += 1
     locked.save(update_fields=["status", "lock_version", "updated_at"])

@@ -13,9 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
-from jdbuilder.documents.snapshot import take_snapshot
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from roles.models import Role
 
@@ -70,7 +68,7 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
     else:
         # The owner's draft: what the review step shows, not issued yet.
         revision = None
-        document = build_document(take_snapshot(job_description))
+        document = job_description.current_document()
     return render(
         request,
         "jdbuilder/detail.html",
@@ -97,7 +95,7 @@ def revision_detail(request: HttpRequest, public_id, number: int) -> HttpRespons
         {
             "job_description": job_description,
             "revision": revision,
-            "document": build_document(revision.snapshot, date_posted=revision.finalized_at.date()),
+            "document": revision.document(),
         },
     )
 

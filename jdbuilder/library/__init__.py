@@ -52,13 +52,15 @@ def library(user) -> QuerySet[JobDescription]:
 
 
 def with_latest_revision(queryset: QuerySet[JobDescription]) -> QuerySet[JobDescription]:
-    """Annotate id, number, date and snapshot of each JD's latest revision, in the same query."""
+    """Annotate id, number, date, snapshot and quality summary of each JD's latest revision, in
+    the same query."""
     latest = _latest_revision()
     return queryset.annotate(
         latest_revision_id=Subquery(latest.values("pk")),
         latest_revision_number=Subquery(latest.values("number")),
         latest_finalized_at=Subquery(latest.values("finalized_at")),
         latest_snapshot=Subquery(latest.values("snapshot"), output_field=JSONField()),
+        latest_quality=Subquery(latest.values("quality"), output_field=JSONField()),
     )
 
 

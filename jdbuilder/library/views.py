@@ -44,6 +44,7 @@ class LibraryRow:
     employment_type: str
     finalized_at: datetime.datetime
     revision: int
+    quality: dict
 
     @classmethod
     def of(cls, job_description: JobDescription) -> LibraryRow:
@@ -59,6 +60,7 @@ class LibraryRow:
             employment_type=EMPLOYMENT_LABELS.get(posting.get("employment_type", ""), ""),
             finalized_at=job_description.latest_finalized_at,
             revision=job_description.latest_revision_number,
+            quality=job_description.latest_quality or {},
         )
 
 

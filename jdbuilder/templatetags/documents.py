@@ -1,5 +1,6 @@
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from jdbuilder.documents.build import Document
 from roles.chart import ChartBar, skill_profile_svg
@@ -24,3 +25,27 @@ def skill_chart(document: Document, chart_id: str = "jd-skill-chart") -> SafeStr
         title=f"Skill profile: {document.title}",
         chart_id=chart_id,
     )
+
+
+@register.simple_tag(takes_context=True)
+def marked(context, text: str, key: str, linebreaks: bool = False) -> SafeString:
+    """`text`, escaped, with the ranges the quality checks found in field `key` in <mark>.
+
+    Outside the review step there are no marks and this is plain escaping. Ranges are offsets
+    into the text as the Document holds it; overlapping ranges keep the first.
+    """
+    ranges = sorted((context.get("marks") or {}).get(key, ()))
+    pieces, position = [], 0
+    for start, end, severity in ranges:
+        if start < position or end > len(text) or start >= end:
+            continue
+        pieces.append(escape(text[position:start]))
+        pieces.append(
+            format_html('<mark class="finding finding-{}">{}</mark>', severity, text[start:end])
+        )
+        position = end
+    pieces.append(escape(text[position:]))
+    html = "".join(str(piece) for piece in pieces)
+    if linebreaks:
+        html = html.replace("\n", "<br>")
+    return mark_safe(html)  # noqa: S308 - every piece above is escaped or format_html'd

@@ -23,8 +23,7 @@ from django.urls import reverse
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
-from jdbuilder.documents.build import build_document
-from jdbuilder.documents.snapshot import take_snapshot
+from jdbuilder.checks import run_checks
 from jdbuilder.models import JobDescription, WizardStep
 from jdbuilder.services import AlreadyFinal, finalize_job_description
 from jdbuilder.wizard import forms
@@ -189,7 +188,13 @@ class JobDescriptionWizard(NamedUrlWizardView):
             return
         if step != "role":
             jd.choices = {**jd.choices, step: form.to_choices()}
-            return
+        else:
+            self.remember_role(form)
+        jd.refresh_quality()
+
+    def remember_role(self, form) -> None:
+        """A new role restarts the role's own steps; a new seniority restarts the skill levels."""
+        jd = self.job_description
         data = form.cleaned_data
         role_changed = data["role_choice"].pk != jd.role_id
         seniority_changed = data["seniority"] != jd.seniority
@@ -251,7 +256,9 @@ class JobDescriptionWizard(NamedUrlWizardView):
         elif step == "tools":
             context["tool_groups"] = self.tool_groups(form)
         elif step == "review":
-            context["document"] = build_document(take_snapshot(jd))
+            document = jd.current_document()
+            report = run_checks(document)
+            context.update(document=document, report=report, marks=report.places_by_field())
         return context
 
     def responsibility_rows(self, formset) -> list[dict[str, Any]]:

@@ -1,0 +1,172 @@
+"""Words of a text with their exact offsets, and the two ways checks match them.
+
+A word list only works on real words: "lead*" must find "leadership" but not "misleading", and
+"young" must not find "Youngstown". So texts are split into tokens, and patterns are matched
+against whole tokens (or runs of tokens for phrases), never against substrings.
+
+- A token is a run of letters, digits and combining marks of any script ("über", "naïve", and
+  "Zoë" typed as "e" + U+0308 are one token each). Apostrophes, punctuation and spaces split.
+  A soft hyphen (U+00AD) stays inside its word: it is an invisible line-break hint.
+- A hyphen ("-", U+2010, U+2011) between two tokens with no space around it splits them too, but
+  the second token remembers it was `joined`, so "self-confident" can be matched as one compound
+  ("self-confiden*") and "rock-star" as the phrase "rock star".
+- A pattern ending in "*" matches tokens that start with the rest; any other pattern matches the
+  whole token only. Matching ignores case (casefold) and Unicode normalization form (NFC).
+- A phrase is a sequence of patterns matched on consecutive tokens. Between its words the text may
+  have any whitespace (line breaks too), hyphens and dashes, and only the punctuation the phrase
+  itself writes there: "work hard, play hard" allows a comma after the first "hard" (and matches
+  without it too), "recent graduate" matches "recent\n graduate" and "recent-graduate" but not
+  "recent, graduate" or "recent. Graduate" ("digital, native apps" is not "digital native").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+HYPHENS = "-\u2010\u2011"
+DASHES = "\u2012\u2013\u2014\u2015"  # figure, en, em dash, horizontal bar
+SOFT_HYPHEN = "\u00ad"
+
+
+def _mark_ranges() -> str:
+    """A character-class body of every combining mark (Unicode category M*).
+
+    Python's `re` has no \\p{M}, and \\w leaves marks out ("e\\u0308" would split), so the class
+    is built from unicodedata once. Planes 0-1 and the variation selectors supplement hold every
+    mark Unicode has.
+    """
+    codepoints = [
+        cp
+        for cp in (*range(0x20000), *range(0xE0100, 0xE01F0))
+        if unicodedata.category(chr(cp)).startswith("M")
+    ]
+    ranges: list[tuple[int, int]] = []
+    for cp in codepoints:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+# A token: letters and digits of any script ([^\W_] is \w without "_"), combining marks, and
+# soft hyphens inside a word.
+_TOKEN = re.compile(rf"(?:[^\W_]|[{_mark_ranges()}{SOFT_HYPHEN}])+")
+
+
+_PHRASE_SPLIT = re.compile(rf"[\s{re.escape(HYPHENS)}]+")
+_PHRASE_PIECE = re.compile(r"([^\w*]*)((?:[^\W_]|\*)*)([^\w*]*)")
+_ALWAYS_IN_GAPS = frozenset(HYPHENS + DASHES)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # exactly text[start:end]
+    start: int
+    end: int
+    joined: bool  # follows the previous token across a single hyphen ("self-confident")
+    key: str  # normalize(text): what patterns are compared with
+
+
+def normalize(word: str) -> str:
+    """The form words and patterns are compared in: NFC, casefolded, soft hyphens removed."""
+    return unicodedata.normalize("NFC", word).casefold().replace(SOFT_HYPHEN, "")
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for found in _TOKEN.finditer(text):
+        start, end = found.span()
+        joined = bool(tokens and tokens[-1].end == start - 1 and text[start - 1] in HYPHENS)
+        tokens.append(Token(found.group(), start, end, joined, normalize(found.group())))
+    return tokens
+
+
+def compounds(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
+    """Token index ranges [i, j) of hyphen-joined runs; a lone word is a run of one."""
+    i = 0
+    while i < len(tokens):
+        j = i + 1
+        while j < len(tokens) and tokens[j].joined:
+            j += 1
+        yield i, j
+        i = j
+
+
+@cache
+def _pattern(pattern: str) -> tuple[str, bool]:
+    prefix = pattern.endswith("*")
+    return normalize(pattern.rstrip("*")), prefix
+
+
+def matches(pattern: str, key: str) -> bool:
+    """Does a normalized token `key` match `pattern` ("lead*" = starts with, "kind" = equals)?"""
+    stem, prefix = _pattern(pattern)
+    return key.startswith(stem) if prefix else key == stem
+
+
+@dataclass(frozen=True)
+class Phrase:
+    parts: tuple[str, ...]  # one token pattern per word
+    allowed: tuple[frozenset[str], ...]  # punctuation allowed after each word (len(parts) - 1)
+
+
+@cache
+def parse_phrase(phrase: str) -> Phrase:
+    """A phrase as data files write it: words split at spaces and hyphens, each a pattern
+    ("rock star", "able-bodied", "recent graduate*"; "native * speaker*", where a lone "*" stands
+    for any one word). Punctuation written between two words ("work hard, play hard",
+    "trust & safety") is allowed there in the text, not required."""
+    parts: list[str] = []
+    allowed: list[set[str]] = []
+    for piece in _PHRASE_SPLIT.split(phrase):
+        found = _PHRASE_PIECE.fullmatch(piece)
+        if found is None:
+            raise ValueError(f"phrase word is not one token: {piece!r} in {phrase!r}")
+        before, word, after = found.groups()
+        if before and parts:
+            allowed[-1].update(before)
+        if word:
+            parts.append(word)
+            allowed.append(set())
+        if after and parts:
+            allowed[-1].update(after)
+    if not parts:
+        raise ValueError(f"phrase without words: {phrase!r}")
+    return Phrase(tuple(parts), tuple(frozenset(chars) for chars in allowed[:-1]))
+
+
+def phrase_parts(phrase: str) -> tuple[str, ...]:
+    return parse_phrase(phrase).parts
+
+
+def _gap_ok(gap: str, allowed: frozenset[str]) -> bool:
+    return all(char.isspace() or char in _ALWAYS_IN_GAPS or char in allowed for char in gap)
+
+
+def find_phrase(text: str, tokens: Sequence[Token], phrase: str) -> Iterator[tuple[int, int]]:
+    """Token index ranges [i, j) where `phrase` occurs in `tokens` (the tokens of `text`)."""
+    parsed = parse_phrase(phrase)
+    parts, n = parsed.parts, len(parsed.parts)
+    for i in range(len(tokens) - n + 1):
+        if not matches(parts[0], tokens[i].key):  # the cheap test first: most tokens fail it
+            continue
+        if all(matches(parts[k], tokens[i + k].key) for k in range(1, n)) and all(
+            _gap_ok(text[tokens[i + k].end : tokens[i + k + 1].start], parsed.allowed[k])
+            for k in range(n - 1)
+        ):
+            yield i, i + n
+
+
+def covered(text: str, tokens: Sequence[Token], phrases: Sequence[str]) -> set[int]:
+    """Indices of the tokens that are part of an occurrence of any of `phrases`."""
+    return {
+        k for phrase in phrases for i, j in find_phrase(text, tokens, phrase) for k in range(i, j)
+    }
