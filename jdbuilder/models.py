@@ -176,6 +176,10 @@ class JobDescription(models.Model):
         draft.save()
         return draft
 
+    def chosen_tool_ids(self) -> list[int]:
+        items = self.choices.get("tools", {}).get("items", [])
+        return [item["tool"] for item in items if item.get("tool") is not None]
+
     def current_document(self):
         """The draft as a Document: what the review step shows, with today's catalog texts."""
         from jdbuilder.documents.build import build_document

@@ -9,6 +9,14 @@ def catalog(db):
 
 
 @pytest.fixture
+def make_final_jd(catalog):
+    """make_final_jd(owner, title=..., slug=..., **posting) -> a finalized JobDescription."""
+    from tests.support.jds import make_final_jd
+
+    return make_final_jd
+
+
+@pytest.fixture
 def manager(db):
     from tests.factories import ManagerFactory
 

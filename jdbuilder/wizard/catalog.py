@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
 from roles.models import ProficiencyLevel, Role, RoleSkill, RoleTask, Skill, TaskArea, Tool
+
+OTHER_TOOLS_PER_AREA = 30
 
 
 class RoleCatalog:
     """The catalog as one draft's wizard sees it: the role's defaults and what may be added."""
 
-    def __init__(self, role: Role) -> None:
+    def __init__(self, role: Role, *, chosen_tool_ids: Iterable[int] = ()) -> None:
         self.role = role
+        self.chosen_tool_ids = list(chosen_tool_ids)
 
     @cached_property
     def areas(self) -> list[TaskArea]:
@@ -59,7 +66,30 @@ class RoleCatalog:
 
     @cached_property
     def tools(self) -> list[Tool]:
-        return list(Tool.objects.select_related("area").order_by("area__position", "name"))
+        """The tools the tools step offers, by area: the role's own; the most used others in
+        the role's task areas (at most OTHER_TOOLS_PER_AREA each, so an O*NET-sized catalog
+        stays a short list); and any tool the draft already chose."""
+        others = (
+            Tool.objects.filter(area__in=self.role.task_areas.all())
+            .exclude(roles=self.role)
+            .annotate(usage=Count("roles"))
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=[F("area_id")],
+                    order_by=[F("usage").desc(), F("name").asc()],
+                )
+            )
+            .filter(place__lte=OTHER_TOOLS_PER_AREA)
+            .values_list("pk", flat=True)
+        )
+        wanted = Q(roles=self.role) | Q(pk__in=list(others)) | Q(pk__in=self.chosen_tool_ids)
+        return list(
+            Tool.objects.filter(wanted)
+            .distinct()
+            .select_related("area")
+            .order_by("area__position", "name")
+        )
 
     @cached_property
     def role_tool_ids(self) -> set[int]:

@@ -65,7 +65,9 @@ class JobDescriptionWizard(NamedUrlWizardView):
         if self.job_description.is_final:
             messages.info(request, "This job description is final. Choose “Edit” to revise it.")
             return redirect(self.job_description)
-        self.catalog = RoleCatalog(self.job_description.role)
+        self.catalog = RoleCatalog(
+            self.job_description.role, chosen_tool_ids=self.job_description.chosen_tool_ids()
+        )
         self.version = self.job_description.lock_version
         # formtools' dispatch would build its storage from the class name: build ours, then
         # continue with the dispatch below formtools' (TemplateView's).

@@ -12,7 +12,7 @@ from jdbuilder.models import JobDescription
 from jdbuilder.services import finalize_job_description
 from roles.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.jdbuilder.conftest import full_posting
+from tests.support.jds import full_posting
 
 
 @pytest.fixture

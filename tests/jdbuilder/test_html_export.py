@@ -18,8 +18,8 @@ from jdbuilder.models import JobDescription
 from jdbuilder.services import finalize_job_description
 from roles.models import Role
 from tests.jdbuilder import vnu as nu
-from tests.jdbuilder.conftest import full_posting
 from tests.jdbuilder.test_jsonld import REMOTE, make_document, make_snapshot
+from tests.support.jds import full_posting
 
 # Typed into every field: ends the JSON-LD script, adds elements that would load resources, opens
 # a comment and a CDATA end, uses entities and template syntax.

@@ -37,7 +37,7 @@ from jdbuilder.wizard.forms import (
     RoleStepForm,
 )
 from roles.models import Role
-from tests.jdbuilder.conftest import full_posting
+from tests.support.jds import full_posting
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,8 @@ def final_revision(
     role = Role.objects.get(slug=slug)
     catalog = RoleCatalog(role)
     jd = JobDescription.start(owner=owner, role=role)
-    jd.title = title
+    title_cap = JobDescription._meta.get_field("title").max_length
+    jd.title = title[:title_cap]  # PostgreSQL enforces the column; the snapshot gets all of it
     choices = dict(jd.choices)
     responsibilities = (
         [
@@ -228,9 +229,14 @@ def final_revision(
     choices["posting"] = full_posting(**posting)
     jd.choices = choices
     jd.save()
-    return finalize_job_description(
+    revision = finalize_job_description(
         job_description=jd, user=owner, expected_version=jd.lock_version
     )
+    if len(title) > title_cap:
+        # Longer than the wizard allows: proves the renderer is safe even past the caps.
+        revision.snapshot = {**revision.snapshot, "title": title}
+        revision.save(update_fields=["snapshot"])
+    return revision
 
 
 # --- the fetcher ------------------------------------------------------------------------------

@@ -504,3 +504,46 @@ def test_step_pages_keep_their_query_count_as_the_role_grows(start):
     wizard = start("data-analyst")
     assert len(wizard.jd.choices["skills"]["items"]) == 7 + 8
     assert counts() == before
+
+
+def test_tools_step_offers_the_roles_tools_and_a_short_list_of_others(start):
+    from jdbuilder.wizard.catalog import OTHER_TOOLS_PER_AREA
+    from roles.models import TaskArea, Tool
+    from tests.factories import ToolFactory
+
+    wizard = start("data-analyst")
+    role = wizard.jd.role
+    area = role.task_areas.order_by("position").first()
+    outside = TaskArea.objects.exclude(roles=role).first()
+    many = ToolFactory.create_batch(OTHER_TOOLS_PER_AREA + 15, area=area)
+    popular = many[-1]
+    popular.roles.add(*Role.objects.exclude(pk=role.pk)[:3])
+    far_away = ToolFactory(area=outside, name="Far-away tool")
+
+    offered = {int(v) for v in page_tool_ids(wizard.get("tools").content.decode())}
+    own = set(role.tools.values_list("pk", flat=True))
+    assert own <= offered
+    others_in_area = set(
+        Tool.objects.filter(area=area).exclude(roles=role).values_list("pk", flat=True)
+    )
+    assert len(offered & others_in_area) == OTHER_TOOLS_PER_AREA < len(others_in_area)
+    assert popular.pk in offered  # the most used first
+    assert far_away.pk not in offered
+
+    # Only offered tools can be ticked ...
+    tick = {"tools-tools": [str(t) for t in own] + [str(far_away.pk)]}
+    assert "Choose tools from the catalog." in wizard.submit("tools", tick).content.decode()
+    # ... but a tool chosen earlier (say, in the JD this one was copied from) stays offered.
+    jd = wizard.reload()
+    items = jd.choices["tools"]["items"]
+    items.append({"tool": far_away.pk, "name": far_away.name, "area": outside.pk})
+    jd.save()
+    assert str(far_away.pk) in wizard.fields("tools")["tools-tools"]
+    assert wizard.submit("tools", tick).status_code == 302
+    assert far_away.pk in wizard.reload().chosen_tool_ids()
+
+
+def page_tool_ids(html):
+    import re
+
+    return re.findall(r'name="tools-tools" value="(\d+)"', html)

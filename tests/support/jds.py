@@ -1,6 +1,7 @@
+"""Job descriptions for tests: a full posting and a finalized JD."""
+
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from jdbuilder.models import JobDescription
@@ -30,16 +31,13 @@ def full_posting(**overrides) -> dict:
     return posting
 
 
-@pytest.fixture
-def make_final_jd(catalog):
-    """make_final_jd(owner, title=..., slug=..., **posting) -> a finalized JobDescription."""
-
-    def make(owner, *, title="Senior Software Engineer", slug="software-engineer", **posting):
-        jd = JobDescription.start(owner=owner, role=Role.objects.get(slug=slug))
-        jd.title = title
-        jd.choices = {**jd.choices, "posting": full_posting(**posting)}
-        jd.save()
-        finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
-        return jd
-
-    return make
+def make_final_jd(
+    owner, *, title="Senior Software Engineer", slug="software-engineer", **posting
+) -> JobDescription:
+    """A finalized JobDescription for `owner`, with the posting of `full_posting(**posting)`."""
+    jd = JobDescription.start(owner=owner, role=Role.objects.get(slug=slug))
+    jd.title = title
+    jd.choices = {**jd.choices, "posting": full_posting(**posting)}
+    jd.save()
+    finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
+    return jd
