@@ -123,6 +123,12 @@ class Role(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # One role per O*NET occupation; roles from other sources have no code.
+            models.UniqueConstraint(
+                fields=["onet_code"], condition=~Q(onet_code=""), name="unique_onet_code"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

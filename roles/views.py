@@ -22,6 +22,7 @@ from roles.models import (
     TaskArea,
     Tool,
 )
+from roles.onet import ONET_ATTRIBUTION
 
 # Longer queries match nothing useful and only cost the database work.
 MAX_QUERY_LENGTH = 100
@@ -108,5 +109,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tool_groups": _group_by_area(role.tools.all(), lambda tool: tool.area),
         "works_with": list(role.works_with.all()),
         "alternate_titles": list(role.alternate_titles.all()),
+        # The notice O*NET's licence asks for wherever its data is shown.
+        "onet_attribution": ONET_ATTRIBUTION if role.source.startswith("O*NET") else "",
     }
     return render(request, "roles/role_detail.html", context)
