@@ -31,6 +31,16 @@ class JobDescriptionStorage(BaseStorage):
         super()._set_current_step(step)
         self.job_description.current_step = step or ""
 
+    # Posted with every step but not data: a CSRF token must not be kept (it can be unmasked to
+    # the user's CSRF secret, and drafts end up in backups), nor a stale version number.
+    NOT_STEP_DATA = ("csrfmiddlewaretoken", "jd_version", "wizard_goto_step")
+
+    def set_step_data(self, step, cleaned_data):
+        super().set_step_data(step, cleaned_data)
+        data = self.data[self.step_data_key][step]
+        for key in self.NOT_STEP_DATA:
+            data.pop(key, None)
+
     def clear_steps(self, steps) -> None:
         """Forget what was entered on `steps`, so they start again from the catalog defaults."""
         for step in steps:

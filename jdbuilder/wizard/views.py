@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -151,14 +152,16 @@ class JobDescriptionWizard(NamedUrlWizardView):
         return WizardView.render_done(self, form, **kwargs)
 
     def done(self, form_list, **kwargs):
-        if not self.job_description.save_wizard_state(expected_version=self.version):
-            return self.render_conflict(form_list[-1])
+        # One transaction: a finalize that fails leaves the draft exactly as it was.
         try:
-            revision = finalize_job_description(
-                job_description=self.job_description,
-                user=self.request.user,
-                expected_version=self.job_description.lock_version,
-            )
+            with transaction.atomic():
+                if not self.job_description.save_wizard_state(expected_version=self.version):
+                    raise AlreadyFinal
+                revision = finalize_job_description(
+                    job_description=self.job_description,
+                    user=self.request.user,
+                    expected_version=self.job_description.lock_version,
+                )
         except AlreadyFinal:
             return self.render_conflict(form_list[-1])
         messages.success(self.request, f"Finalized as revision {revision.number}.")

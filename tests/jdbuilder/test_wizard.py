@@ -547,3 +547,14 @@ def page_tool_ids(html):
     import re
 
     return re.findall(r'name="tools-tools" value="(\d+)"', html)
+
+
+def test_drafts_keep_no_csrf_token_or_version_in_their_step_data(start):
+    wizard = start()
+    wizard.submit("role", goto="skills")
+    wizard.submit("skills")
+    step_data = wizard.reload().wizard_state["step_data"]
+    for step in ("role", "skills"):
+        assert "csrfmiddlewaretoken" not in step_data[step]
+        assert "jd_version" not in step_data[step]
+        assert "wizard_goto_step" not in step_data[step]
