@@ -3,11 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from jdbuilder import health
+
 admin.site.site_header = "JD Builder administration"
 admin.site.site_title = "JD Builder admin"
 admin.site.index_title = "Catalog and accounts"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="roles:list", permanent=False), name="home"),
     path(
         "accounts/login/",

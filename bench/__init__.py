@@ -1,0 +1,1 @@
+"""Benchmarks of JD Builder at O*NET scale: `make bench` (see docs/performance.md)."""

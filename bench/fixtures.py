@@ -1,0 +1,119 @@
+"""What the benchmarks request: a signed-in manager, a draft, a final JD and a same-size file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from bench.generate_catalog import GENERATED_SOURCE
+from bench.urls import MINIMAL_URL
+from jdbuilder.accounts import HIRING_MANAGERS, ensure_groups
+from jdbuilder.demo import create_demo_job_description
+from jdbuilder.documents.formats import FORMATS
+from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
+from jdbuilder.services import finalize_job_description
+from roles.models import Role
+
+BENCH_USERNAME = "bench-manager"
+STATIC_NAME = "bench/stored-pdf-same-size.pdf"
+
+
+@dataclass
+class BenchContext:
+    user: object
+    client: Client
+    role: Role
+    draft: JobDescription
+    final: JobDescription
+    revision: JobDescriptionRevision
+    role_url: str
+    wizard_url: str
+    pdf_url: str
+    static_url: str
+    static_size: int
+    minimal_url: str = MINIMAL_URL
+    fresh_pdf_urls: list[str] = field(default_factory=list)
+
+    @property
+    def session_cookie(self) -> str:
+        name = settings.SESSION_COOKIE_NAME
+        return f"{name}={self.client.cookies[name].value}"
+
+    def delete_stored_pdf(self) -> None:
+        RenderedFile.objects.filter(revision=self.revision, format="pdf").delete()
+
+
+def bench_role() -> Role:
+    """The first generated role (35 skills, 20 tasks, 60 titles), else the seed's engineer."""
+    role = Role.objects.filter(source=GENERATED_SOURCE).order_by("pk").first()
+    return role or Role.objects.get(slug="software-engineer")
+
+
+def bench_user():
+    ensure_groups()
+    user, created = get_user_model().objects.get_or_create(username=BENCH_USERNAME)
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=HIRING_MANAGERS))
+    return user
+
+
+def fresh_final_copies(final: JobDescription, user, count: int) -> list[str]:
+    """`count` more final JDs with the demo JD's content, each never rendered: their PDF URLs."""
+    urls = []
+    for _ in range(count):
+        copy = final.duplicate_for(user)
+        finalize_job_description(
+            job_description=copy, user=user, expected_version=copy.lock_version
+        )
+        urls.append(
+            reverse(
+                "jd:download_revision",
+                kwargs={"public_id": copy.public_id, "number": 1, "fmt": "pdf"},
+            )
+        )
+    return urls
+
+
+def prepare(static_root: Path, *, fresh_copies: int = 0) -> BenchContext:
+    """Create the benchmark's user and documents, and the static file the stored PDF is matched to.
+
+    Call before the first request of any Client: WhiteNoise (without autorefresh, as in
+    production) lists STATIC_ROOT when the middleware is built, on a client's first request.
+    """
+    user = bench_user()
+    role = bench_role()
+    draft = JobDescription.start(owner=user, role=role)
+    final = create_demo_job_description(owner=user)
+    revision = final.revisions.get(number=1)
+    pdf_bytes = revision.export(FORMATS["pdf"])  # stored now; the benchmarks delete it as needed
+    static_file = Path(static_root) / STATIC_NAME
+    static_file.parent.mkdir(parents=True, exist_ok=True)
+    static_file.write_bytes(pdf_bytes)  # the same bytes, so exactly the same size
+    client = Client()
+    client.force_login(user)
+    return BenchContext(
+        user=user,
+        client=client,
+        role=role,
+        draft=draft,
+        final=final,
+        revision=revision,
+        role_url=role.get_absolute_url(),
+        wizard_url=reverse(
+            "jd:wizard_step", kwargs={"public_id": draft.public_id, "step": "skills"}
+        ),
+        pdf_url=reverse(
+            "jd:download_revision", kwargs={"public_id": final.public_id, "number": 1, "fmt": "pdf"}
+        ),
+        static_url=f"/{settings.STATIC_URL.strip('/')}/{STATIC_NAME}",
+        static_size=len(pdf_bytes),
+        fresh_pdf_urls=fresh_final_copies(final, user, fresh_copies),
+    )

@@ -1,0 +1,164 @@
+"""The benchmark code runs: the generator at a tiny size, each in-process benchmark once.
+
+No timing is asserted here: `make bench` measures, on a quiet machine (docs/performance.md).
+"""
+
+import pytest
+from django.db.models import Count
+from django.db.models.functions import Length, Lower
+
+from bench import benchmarks
+from bench.fixtures import prepare
+from bench.generate_catalog import GENERATED_SOURCE, ONET_SKILLS, generate_catalog
+from bench.run import table
+from bench.timing import Row, interleaved
+from roles.models import (
+    AlternateTitle,
+    Importance,
+    ProficiencyLevel,
+    Role,
+    RoleSkill,
+    RoleTask,
+    Skill,
+    Task,
+    TaskArea,
+)
+
+TINY = {"roles": 5, "titles_per_role": 60, "tasks_per_role": 20}
+
+
+def generated_rows() -> dict:
+    roles = Role.objects.filter(source=GENERATED_SOURCE)
+    return {
+        "names": list(roles.order_by("pk").values_list("name", flat=True)),
+        "titles": list(
+            AlternateTitle.objects.filter(role__in=roles)
+            .order_by("pk")
+            .values_list("title", flat=True)
+        ),
+        "tasks": list(
+            Task.objects.filter(roles__in=roles).order_by("pk").values_list("text", flat=True)
+        ),
+        "levels": list(
+            RoleSkill.objects.filter(role__in=roles)
+            .order_by("pk")
+            .values_list("skill__name", "level__rank", "importance")
+        ),
+    }
+
+
+def test_generator_counts_and_constraints(catalog):
+    seed_roles = Role.objects.count()
+    report = generate_catalog(**TINY)
+
+    roles = Role.objects.filter(source=GENERATED_SOURCE)
+    assert roles.count() == 5 and Role.objects.count() == seed_roles + 5
+    assert report.created["roles"] == 5
+    assert AlternateTitle.objects.filter(role__in=roles).count() == 5 * 60
+    assert RoleTask.objects.filter(role__in=roles).count() == 5 * 20
+    assert Task.objects.filter(roles__in=roles).distinct().count() == 5 * 20
+    # Every generated role is rated on the same 35 skills, once each, on the level scale.
+    assert Skill.objects.filter(name__in=[name for name, _ in ONET_SKILLS]).count() == 35
+    per_role = roles.annotate(n=Count("role_skills", distinct=True)).values_list("n", flat=True)
+    assert set(per_role) == {35}
+    links = RoleSkill.objects.filter(role__in=roles)
+    assert set(links.values_list("level_id", flat=True)) <= set(
+        ProficiencyLevel.objects.values_list("pk", flat=True)
+    )
+    assert set(links.values_list("importance", flat=True)) <= set(Importance.values)
+    # The seed's "Mathematics" is reused, not duplicated.
+    assert Skill.objects.filter(name__iexact="mathematics").count() == 1
+    # Text lengths.
+    titles = AlternateTitle.objects.filter(role__in=roles).annotate(n=Length("title"))
+    assert all(10 <= n <= 60 for n in titles.values_list("n", flat=True))
+    names = roles.annotate(n=Length("name")).values_list("n", flat=True)
+    assert all(10 <= n <= 60 for n in names)
+    tasks = Task.objects.filter(roles__in=roles).annotate(n=Length("text"))
+    assert all(60 <= n <= 200 for n in tasks.values_list("n", flat=True))
+    summaries = [len(s) for s in roles.values_list("summary", flat=True)]
+    assert all(200 <= n <= 400 for n in summaries)
+    # One spelling per role, ignoring case; task areas follow the tasks.
+    per_role_titles = titles.annotate(t=Lower("title")).values_list("role_id", "t")
+    assert len(set(per_role_titles)) == 5 * 60
+    for role in roles:
+        assert set(role.task_areas.values_list("pk", flat=True)) == set(
+            role.tasks.values_list("area_id", flat=True)
+        )
+        assert role.tools.count() == 5
+
+
+def test_generator_is_deterministic(catalog):
+    generate_catalog(roles=3, seed=7)
+    first = generated_rows()
+    Task.objects.filter(roles__source=GENERATED_SOURCE).delete()
+    Role.objects.filter(source=GENERATED_SOURCE).delete()
+    generate_catalog(roles=3, seed=7)
+    assert generated_rows() == first
+    Task.objects.filter(roles__source=GENERATED_SOURCE).delete()
+    Role.objects.filter(source=GENERATED_SOURCE).delete()
+    generate_catalog(roles=3, seed=8)
+    assert generated_rows()["names"] != first["names"]
+
+
+def test_generator_stands_alone(db):
+    assert not TaskArea.objects.exists()
+    generate_catalog(roles=2, titles_per_role=3, tasks_per_role=4)
+    assert TaskArea.objects.count() == 5
+    assert ProficiencyLevel.objects.count() == 5
+    assert Skill.objects.count() == 35
+    assert Role.objects.count() == 2
+    assert RoleSkill.objects.count() == 70
+
+
+def test_interleaved_rotates_and_counts():
+    calls = []
+    times = interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+        repeat=3,
+        warmup=1,
+        before={"a": lambda: calls.append("before a")},
+    )
+    assert [len(v) for v in times.values()] == [3, 3]
+    warmup = ["before a", "a", "b"]
+    turns = ["before a", "a", "b"] + ["b", "before a", "a"] + ["before a", "a", "b"]
+    assert calls == warmup + turns
+
+
+@pytest.mark.urls("bench.urls")
+def test_in_process_benchmarks_run_once(catalog, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    generate_catalog(roles=3)
+    ctx = prepare(tmp_path / "static", fresh_copies=1)
+    assert ctx.role.source == GENERATED_SOURCE and len(ctx.fresh_pdf_urls) == 1
+    assert (tmp_path / "static" / "bench").exists()
+
+    rows = benchmarks.page_requests(ctx, repeat=1)
+    rows += benchmarks.pdf_download(ctx, repeat=1)
+    rows.append(benchmarks.stored_pdf_download(ctx, repeat=1))
+    search, details = benchmarks.role_search(repeat=1, label="test")
+    rows.append(search)
+    assert {d["kind"] for d in details} >= {"name", "alternate title", "partial", "no match"}
+    assert [d["results"] for d in details if d["kind"] == "no match"] == [0]
+    assert benchmarks.explain_search("eng")
+    rows.append(
+        benchmarks.memory_growth(
+            ctx.client, ctx.pdf_url, ctx.delete_stored_pdf, renders=1, warmup=1
+        )
+    )
+    for row in rows:
+        assert row.ours > 0 or row.unit == "MiB"
+    assert all(row.ratio for row in rows if row.kind == "ratio")
+    printed = table(rows)
+    assert printed.startswith("| name") and "PDF download, stored copy" in printed
+
+
+def test_table_marks_misses():
+    printed = table(
+        [
+            Row("fast", 0.001, 0.001, 3.0),
+            Row("slow", 0.010, 0.001, 3.0),
+            Row("search", 0.030, None, 0.020, kind="max"),
+        ]
+    )
+    lines = printed.splitlines()
+    assert "yes" in lines[2] and "**NO**" in lines[3] and "**NO**" in lines[4]

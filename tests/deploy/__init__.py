@@ -1,0 +1,1 @@
+"""Deployment tests: the app as production runs it (gunicorn, PostgreSQL, WhiteNoise, Redis)."""
