@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test venv system-packages node lint format check-deploy ci docs-images clean
+.PHONY: run test venv system-packages node lint format check-deploy ci docs-images clean backup restore audit
 
 venv: $(VENV)/.installed
 
@@ -66,4 +66,74 @@ docs-images: venv
 	$(DEV) $(BIN)/python docs/make_images.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache
+	rm -rf $(VENV) .venv-audit node_modules staticfiles .pytest_cache
+
+# Backups (docs/backup.md): our own data as gzipped JSON, for a restore into a new, empty
+# database: accounts and groups, the catalog with its history, JDs and their revisions. Not the
+# stored PDFs (derivable: they re-render byte-identical), nor what `migrate` makes (permissions,
+# content types), sessions, the admin's log or any other app's tables (login attempts).
+BACKUP_DIR ?= backups
+BACKUP_DUMPDATA := dumpdata auth roles jdbuilder --exclude auth.permission --exclude jdbuilder.RenderedFile --natural-foreign --natural-primary --all
+# The settings refuse to start without SECRET_KEY unless DJANGO_DEBUG=1: on a machine without
+# one (a developer's), back up and restore as in development.
+BACKUP_MANAGE = $(if $(SECRET_KEY),,$(DEV)) $(BIN)/python manage.py
+
+# Written under a hidden name and renamed once whole: a dump that fails halfway leaves no file
+# that looks like a backup.
+backup: venv
+	@mkdir -p $(BACKUP_DIR)
+	@name=jdbuilder-$$(date -u +%Y%m%d-%H%M%S).json.gz; partial=$(BACKUP_DIR)/.partial-$$name; \
+	  echo "$(BACKUP_MANAGE) $(BACKUP_DUMPDATA) --output $(BACKUP_DIR)/$$name"; \
+	  if $(BACKUP_MANAGE) $(BACKUP_DUMPDATA) --output $$partial && gzip -t $$partial; then \
+	    mv $$partial $(BACKUP_DIR)/$$name && ls -l $(BACKUP_DIR)/$$name; \
+	  else rm -f $$partial; echo "make backup: FAILED, no backup written" >&2; exit 1; fi
+
+# `make restore FILE=backups/jdbuilder-....json.gz` into the database DATABASE_URL names, which
+# must be new: migrated here, then loaded; refused if it already holds data.
+define RESTORE_PY
+import os, sys
+from django.apps import apps
+from django.core.management import call_command
+from django.test import override_settings
+made_by_migrate = {"auth.Permission", "auth.Group", "contenttypes.ContentType"}
+used = [m._meta.label for m in apps.get_models()
+        if m._meta.label not in made_by_migrate and m._default_manager.exists()]
+if used:
+    sys.exit("make restore: the database already holds data (" + ", ".join(used)
+             + "). Restore into a new, empty database.")
+# Loading rows is not editing them: no history entries for the many-to-many links it sets.
+with override_settings(SIMPLE_HISTORY_ENABLED=False):
+    call_command("loaddata", os.environ["RESTORE_FILE"])
+endef
+export RESTORE_PY
+
+restore: venv
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/jdbuilder-YYYYmmdd-HHMMSS.json.gz" >&2; exit 2; }
+	@test -f "$(FILE)" || { echo "make restore: no such file: $(FILE)" >&2; exit 2; }
+	$(BACKUP_MANAGE) migrate --no-input
+	$(BACKUP_MANAGE) createcachetable
+	RESTORE_FILE="$(FILE)" $(BACKUP_MANAGE) shell --no-imports -c "$$RESTORE_PY"
+
+# pip-audit of the pinned requirements (docs/security.md), from a virtualenv of its own so its
+# dependencies never mix with the app's pins. AUDIT_OFFLINE=1 skips it, loudly; an unreachable
+# advisory service warns and passes unless AUDIT_REQUIRED=1; AUDIT_SERVICE=osv asks OSV.
+AUDIT_VENV := .venv-audit
+
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet -r requirements-audit.txt
+	touch $@
+
+AUDIT_SKIPPED := $(filter 1,$(AUDIT_OFFLINE))
+
+audit: $(if $(AUDIT_SKIPPED),,$(AUDIT_VENV)/.installed)
+	AUDIT_OFFLINE="$(AUDIT_OFFLINE)" AUDIT_REQUIRED="$(AUDIT_REQUIRED)" AUDIT_SERVICE="$(AUDIT_SERVICE)" \
+	  $(if $(AUDIT_SKIPPED),$(PYTHON),$(AUDIT_VENV)/bin/python) .ci/audit
+
+# Benchmarks at O*NET scale, measured side by side (docs/performance.md): 5 to 8 minutes.
+# Uses wrk from Debian as the load generator (installed if missing) and the PostgreSQL server at
+# 127.0.0.1:5432 if it answers. BENCH_ARGS='--quick' for a short smoke run.
+.PHONY: bench
+bench: venv
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "csp",
+    "axes",
     "roles",
     "jdbuilder",
 ]
@@ -63,7 +65,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "jdbuilder.urls"
@@ -92,6 +103,37 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# Caches and sessions that every app server shares (docs/deploy.md).
+# - REDIS_URL set (e.g. redis://127.0.0.1:6379/0): one Redis for all servers; short socket
+#   timeouts so a Redis that hangs fails a cache call quickly instead of holding a worker.
+# - otherwise, with DEBUG off: the database cache, a table in the shared database. Create it once
+#   after `migrate` with `manage.py createcachetable` (idempotent; the test runner does it itself).
+# - otherwise (local development, one runserver process): memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "jdbuilder",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+# Sessions stay in the database (Django's `db` engine) whatever the cache: every server reads
+# the same django_session table, a sign-in survives a Redis restart, flush or outage, and a
+# lookup is one primary-key query. (`cached_db` would save that query but makes every request
+# fail while Redis is down.)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -125,6 +167,9 @@ STORAGES = {
         ),
     },
 }
+# Only the hashed copies are served; templates use {% static %}, and the PDF renderer reads
+# fonts and CSS from static/ itself. Halves collectstatic's time and size.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -142,6 +187,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Load balancers probe /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -151,3 +198,54 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Content Security Policy (django-csp) and sign-in throttling (django-axes) -------------------
+# One policy for every response, the admin's included, with no 'unsafe-inline': our templates have
+# no inline script or style and no on* or style attributes, and Django's admin and its select2
+# autocomplete need none (tests/browser/test_csp.py walks every page type in Chromium).
+# The one exception is a third party's: django-simple-history's history list writes
+# <p class="paginator" style="border-top: 0">. Rather than copy its template, style-src-attr allows
+# that exact attribute value by its hash ('unsafe-hashes' makes a hash apply to attributes); every
+# other style attribute is still refused. Django's admin writes one inline <style> too, in
+# change_list.html, but only for a ModelAdmin that turns off both action bars; none does, and
+# tests/security/test_headers.py fails if one starts to.
+# Downloads keep this policy: it travels as a header, never inside the saved file, so the HTML
+# export (its own inline <style> and JSON-LD) works when opened from disk, while the same bytes
+# could never run or style anything if a browser showed them on our origin.
+# The hash of "border-top: 0", the attribute's value.
+SIMPLE_HISTORY_PAGINATOR_STYLE = "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-hashes'", SIMPLE_HISTORY_PAGINATOR_STYLE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in throttling for the site's sign-in and the admin's (django-axes, database handler).
+# Five wrong passwords for one username lock that account, from any address, for 15 minutes: an
+# attacker spreading guesses over many addresses gets no more than five per cool-off. The address
+# is not part of the lock: behind the TLS proxy every request comes from the proxy's address, so
+# locking by address would lock everyone out. Guesses made while locked are refused unchecked and
+# do not extend the lock. Staff unlock an account early with `manage.py axes_reset_username NAME`
+# (or axes_reset for all), or by deleting its "Access attempts" row in the admin. axes.W006 asks
+# for 'ip_address' in the lockout parameters; it is silenced on purpose, for the reason above.
+from datetime import timedelta  # noqa: E402
+
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

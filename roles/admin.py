@@ -260,6 +260,7 @@ class SkillAdmin(SimpleHistoryAdmin):
 class RoleAdmin(SimpleHistoryAdmin):
     list_display = ["name", "onet_code", "task_area_names", "titles_count", "updated_at"]
     list_filter = ["task_areas"]
+    ordering = ["name"]  # the annotated queryset loses Meta.ordering; pagination needs one
     # Titles span a reverse FK, so the changelist de-duplicates the matching roles itself.
     search_fields = ["name", "alternate_titles__title", "onet_code"]
     prepopulated_fields = {"slug": ["name"]}

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from jdbuilder.accounts import HIRING_MANAGERS, RECRUITERS
@@ -33,7 +34,8 @@ def test_demo_accounts_print_credentials_that_work(settings):
     creds = dict(re.findall(r"user: (\S+)\s+password: (\S+)", out.getvalue()))
     assert set(creds) == {"manager", "manager2", "recruiter", "staff"}
     for username, password in creds.items():
-        assert authenticate(username=username, password=password) is not None
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password=password) is not None
     users = get_user_model().objects
     assert users.get(username="manager").groups.get().name == HIRING_MANAGERS
     assert users.get(username="recruiter").groups.get().name == RECRUITERS
