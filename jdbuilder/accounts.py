@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission
+from django.core.validators import MaxLengthValidator
 
 HIRING_MANAGERS = "Hiring managers"
 RECRUITERS = "Recruiters"
@@ -46,3 +49,22 @@ def ensure_groups(*, using: str = "default") -> dict[str, Group]:
         group.permissions.set(perms)
         groups[name] = group
     return groups
+
+
+def _cap_username(form) -> None:
+    # Django sets the username's max_length after the field is built, so no validator checks it;
+    # an over-long name would reach authenticate() and the sign-in throttle's varchar column.
+    field = form.fields["username"]
+    field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _cap_username(self)
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _cap_username(self)

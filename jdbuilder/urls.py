@@ -4,17 +4,21 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from jdbuilder import health
+from jdbuilder.accounts import AdminSignInForm, SignInForm
 
 admin.site.site_header = "JD Builder administration"
 admin.site.site_title = "JD Builder admin"
 admin.site.index_title = "Catalog and accounts"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="roles:list", permanent=False), name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,10 +6,12 @@ that is not yours is a 404, never a 403 that confirms it exists.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from jdbuilder.models import JobDescription, JobDescriptionRevision
 from roles.models import Role
 
 CREATE_PERMISSION = "jdbuilder.add_jobdescription"
+SLUG = re.compile(r"[-\w]{1,150}")
 
 
 @login_required
@@ -46,7 +49,10 @@ def my_job_descriptions(request: HttpRequest) -> HttpResponse:
 def new_job_description(request: HttpRequest) -> HttpResponse:
     """GET: pick a role (search by name or alternate title). POST: start a draft for it."""
     if request.method == "POST":
-        role = get_object_or_404(Role, slug=request.POST.get("role", ""))
+        slug = request.POST.get("role", "")
+        if not SLUG.fullmatch(slug):
+            raise Http404("No such role.")
+        role = get_object_or_404(Role, slug=slug)
         job_description = JobDescription.start(owner=request.user, role=role)
         return redirect(job_description.get_edit_url())
     query = request.GET.get("q", "")[:100]

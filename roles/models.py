@@ -84,13 +84,18 @@ class Skill(models.Model):
         return self.name
 
 
+def normalize_query(query: str) -> str:
+    """A search as typed, white space folded, NUL dropped (PostgreSQL refuses it)."""
+    return " ".join(query.replace("\x00", " ").split())
+
+
 class RoleQuerySet(models.QuerySet):
     def search(self, query: str) -> RoleQuerySet:
         """Roles whose name or any alternate title contains `query`, ignoring case.
 
         Each role appears once, whatever the number of its titles that match.
         """
-        query = " ".join(query.split())
+        query = normalize_query(query)
         if not query:
             return self
         matching_titles = AlternateTitle.objects.filter(title__icontains=query).values("role_id")

@@ -21,6 +21,7 @@ from roles.models import (
     RoleTask,
     TaskArea,
     Tool,
+    normalize_query,
 )
 from roles.onet import ONET_ATTRIBUTION
 
@@ -51,7 +52,7 @@ def _group_by_area(items: Iterable[Any], area_of: Callable[[Any], TaskArea]) -> 
 @login_required
 def role_list(request: HttpRequest) -> HttpResponse:
     # Same whitespace rule as Role.objects.search, so the title prefetch matches the same rows.
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = normalize_query(request.GET.get("q", ""))[:MAX_QUERY_LENGTH]
     roles = Role.objects.search(query).with_task_areas()
     if query:
         # One query for every role's matching titles, instead of one per role.

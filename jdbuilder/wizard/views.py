@@ -169,6 +169,19 @@ class JobDescriptionWizard(NamedUrlWizardView):
 
     # --- forms ----------------------------------------------------------------------------
 
+    def get_form_step_data(self, form):
+        """What a step keeps of a POST: only its own fields, without NUL characters.
+
+        formtools keeps the whole POST; junk keys would grow the draft, and PostgreSQL's jsonb
+        refuses NUL, so a typed NUL would make a save fail.
+        """
+        own = f"{form.prefix}-"
+        return {
+            key: [value.replace("\x00", "") for value in form.data.getlist(key)]
+            for key in form.data
+            if key.startswith(own)
+        }
+
     def get_prefix(self, request, *args, **kwargs) -> str:
         return "jd_wizard"
 

@@ -344,6 +344,8 @@ class TestFetcher:
             return fetch_static(url)
 
         monkeypatch.setattr(pdf, "fetch_static", spy)
+        # Fonts load once per process into the shared font configuration: start a fresh one.
+        pdf._font_config.cache_clear()
         revision = final_revision(manager, title="Engineer", posting={})
         render_pdf(revision.document())
         assert f"{BASE_URL}static/fonts/DejaVuSans.ttf" in fetched
