@@ -20,6 +20,7 @@ from jdbuilder.documents.jsonld import (
     jsonld_script_body,
     render_jsonld,
 )
+from tests.support.jds import full_posting
 
 POSTED = datetime.date(2030, 1, 15)
 
@@ -67,24 +68,7 @@ def make_snapshot(*, posting: dict[str, Any] | None = None, **overrides: Any) ->
             {"name": "Git", "area": "Source control", "area_position": 1},
             {"name": "Kafka", "area": None, "area_position": 99},
         ],
-        "posting": {
-            "summary": "Build the platform our models run on.",
-            "company_name": "Acme Analytics",
-            "about_company": "We build forecasting tools for hospitals.",
-            "location": "Denver, Colorado",
-            "workplace_type": "hybrid",
-            "applicant_location": "",
-            "employment_type": "FULL_TIME",
-            "salary_min": "150000",
-            "salary_max": "190000",
-            "salary_currency": "USD",
-            "salary_period": "YEAR",
-            "benefits": "Health insurance\nFour weeks of paid leave",
-            "equal_opportunity": "We are an equal-opportunity employer.",
-            "how_to_apply": "Send your CV to jobs@acme.example.",
-            "closing_date": "2030-02-28",
-            **(posting or {}),
-        },
+        "posting": full_posting(**{"closing_date": "2030-02-28", **(posting or {})}),
     }
     snapshot.update(overrides)
     return snapshot
