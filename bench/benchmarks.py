@@ -40,9 +40,9 @@ def _get(client, url: str, expect_type: str | None = None) -> Callable[[], int]:
             raise AssertionError(f"GET {url}: {response.status_code}")
         if expect_type and not response["Content-Type"].startswith(expect_type):
             raise AssertionError(f"GET {url}: {response['Content-Type']}")
-        size = len(b"".join(response.streaming_content) if response.streaming else response.content)
-        response.close()
-        return size
+        # The test client closes the response itself (a streamed one once it is read); closing it
+        # again would fire request_finished and close the database connection mid-benchmark.
+        return len(b"".join(response.streaming_content) if response.streaming else response.content)
 
     return run
 
