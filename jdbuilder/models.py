@@ -93,12 +93,6 @@ class JobDescriptionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(owner=user)
 
-    def drafts(self) -> JobDescriptionQuerySet:
-        return self.filter(status=Status.DRAFT)
-
-    def finals(self) -> JobDescriptionQuerySet:
-        return self.filter(status=Status.FINAL)
-
 
 class JobDescription(models.Model):
     """A job description while it is built, and the pointer to its finalized revisions.

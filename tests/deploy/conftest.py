@@ -24,30 +24,18 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+from tests.support.processes import (
+    ROOT,
+    clean_environ,
+    fresh_postgres_database,
+    manage,
+    postgres_url,
+)
+
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, flushed before and after
 MANAGER = "deploy-manager"
-
-# What the suite's own environment may have set that must not leak into "production".
-LEAKY_PREFIXES = ("DJANGO_", "GUNICORN_", "SECURE_", "SESSION_", "CSRF_")
-LEAKY_NAMES = {
-    "DATABASE_URL",
-    "DATABASE_CONN_MAX_AGE",
-    "REDIS_URL",
-    "SECRET_KEY",
-    "STATIC_ROOT",
-    "MEDIA_ROOT",
-    "ALLOWED_HOSTS",
-    "BEHIND_TLS_PROXY",
-    "WEB_CONCURRENCY",
-    "FORWARDED_ALLOW_IPS",
-    "PORT",
-    "LOG_LEVEL",
-}
 
 
 def pytest_configure(config):
@@ -57,76 +45,25 @@ def pytest_configure(config):
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in LEAKY_NAMES and not key.startswith(LEAKY_PREFIXES)
-    }
-    env.update(
+    return clean_environ(
         DJANGO_SETTINGS_MODULE="jdbuilder.settings",
         SECRET_KEY="deploy-test-" + secrets.token_urlsafe(40),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
-        PYTHONUNBUFFERED="1",
+        **overrides,
     )
-    env.update(overrides)
-    return env
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert result.returncode == 0, (
-        f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
-        f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    )
-    return result.stdout
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def admin_connection() -> psycopg.Connection:
-    try:
-        return psycopg.connect(
-            host=PG_HOST,
-            port=PG_PORT,
-            user=PG_USER,
-            dbname="postgres",
-            autocommit=True,
-            connect_timeout=5,
-        )
-    except psycopg.OperationalError as error:
-        pytest.fail(
-            f"The deployment tests need the PostgreSQL server at {PG_HOST}:{PG_PORT} "
-            f"(user {PG_USER}, trust auth); .ci/run starts it. {error}"
-        )
-
-
 @pytest.fixture(scope="module")
 def postgres_database():
     """The name of a new, empty database, dropped afterwards."""
-    name = f"jdbuilder_deploy_{os.getpid()}_{secrets.token_hex(4)}"
-    with admin_connection() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with fresh_postgres_database("jdbuilder_deploy") as name:
         yield name
-    finally:
-        with admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def database_url(name: str) -> str:
-    return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
 
 
 # --- static files ----------------------------------------------------------------------------
@@ -233,7 +170,7 @@ def deployment(request, postgres_database, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("deploy")
     password = secrets.token_urlsafe(16)
     env = production_env(
-        DATABASE_URL=database_url(postgres_database),
+        DATABASE_URL=postgres_url(postgres_database),
         MEDIA_ROOT=str(tmp / "media"),
         DEPLOY_TEST_PASSWORD=password,
     )

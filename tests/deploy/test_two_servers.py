@@ -20,12 +20,12 @@ from tests.deploy.conftest import (
     MANAGER,
     REDIS_URL,
     AlternatingClient,
-    database_url,
     flush_redis,
     manage,
 )
 from tests.jdbuilder.test_wizard import valid_posting
 from tests.jdbuilder.wizard_driver import page_fields
+from tests.support.processes import postgres_url
 
 pytestmark = pytest.mark.deploy
 
@@ -62,7 +62,7 @@ def assert_cache_shared(env: dict[str, str], backend: str) -> None:
 
 
 def stored_pdfs(deployment, public_id: str) -> list[tuple[str, int]]:
-    with psycopg.connect(database_url(deployment.database), connect_timeout=5) as conn:
+    with psycopg.connect(postgres_url(deployment.database), connect_timeout=5) as conn:
         return conn.execute(
             """
             SELECT f.sha256, length(f.content)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
-import os
 import re
 import secrets
 import shlex
@@ -21,66 +20,24 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-MARKER = "@@ops-result@@ "
+from tests.support import processes
+from tests.support.processes import ROOT, clean_environ, manage, postgres_url
 
-# What the suite's own environment may have set that must not leak into a subprocess.
-LEAKY_PREFIXES = ("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "GUNICORN_")
-LEAKY_NAMES = {
-    "DATABASE_URL",
-    "DATABASE_CONN_MAX_AGE",
-    "REDIS_URL",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "STATIC_ROOT",
-    "MEDIA_ROOT",
-    "BEHIND_TLS_PROXY",
-    "MAKEFLAGS",
-    "MFLAGS",
-    "MAKELEVEL",
-    "MAKEOVERRIDES",
-}
+MARKER = "@@ops-result@@ "
 
 
 # --- databases ------------------------------------------------------------------------------
-
-
-def postgres_url(name: str) -> str:
-    return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
 
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _admin_connection():
-    import psycopg
-    import pytest
-
-    try:
-        return psycopg.connect(
-            host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True,
-            connect_timeout=5,
-        )  # fmt: skip
-    except psycopg.OperationalError as error:
-        pytest.fail(
-            f"The operations tests need the PostgreSQL server at {PG_HOST}:{PG_PORT} "
-            f"(user {PG_USER}, trust auth); .ci/run starts it. {error}"
-        )
-
-
 @contextlib.contextmanager
 def fresh_postgres_database(prefix: str) -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped afterwards however the test ends."""
-    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
-    with _admin_connection() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with processes.fresh_postgres_database(prefix) as name:
         yield postgres_url(name)
-    finally:
-        with _admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def query_one(url: str, sql: str):
@@ -104,22 +61,15 @@ def query_one(url: str, sql: str):
 
 def subprocess_env(database_url: str, *, settings: str = "tests.settings", **extra: str) -> dict:
     """The environment of a `manage.py` run against `database_url`, nothing leaked from ours."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in LEAKY_NAMES and not key.startswith(LEAKY_PREFIXES)
-    }
-    env.update(
+    return clean_environ(
         DJANGO_SETTINGS_MODULE=settings,
         SECRET_KEY="ops-test-" + secrets.token_urlsafe(32),
         DATABASE_URL=database_url,
         # No collectstatic in tests: static files are found where they are, as in development.
         DJANGO_PLAIN_STATIC="1",
         ALLOWED_HOSTS="testserver,localhost",
-        PYTHONUNBUFFERED="1",
+        **extra,
     )
-    env.update(extra)
-    return env
 
 
 def check(result: subprocess.CompletedProcess, what: str) -> str:
@@ -127,19 +77,6 @@ def check(result: subprocess.CompletedProcess, what: str) -> str:
         f"{what} failed ({result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     )
     return result.stdout
-
-
-def manage(env: dict, *args: str, timeout: float = 120) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return check(result, f"manage.py {' '.join(args)}")
 
 
 def make_command(target: str, **variables) -> list[str]:
