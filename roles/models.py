@@ -11,8 +11,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-WORKERA_SOURCE = 'Workera, "AI Career Pathways"'
-
 
 class TaskArea(models.Model):
     """One of the five task areas of the AI project lifecycle, in lifecycle order."""
@@ -62,8 +60,6 @@ class Importance(models.TextChoices):
 
 
 class Skill(models.Model):
-    Category = SkillCategory
-
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     category = models.CharField(
@@ -195,8 +191,6 @@ class RoleTask(models.Model):
 
 
 class RoleSkill(models.Model):
-    Importance = Importance
-
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_skills")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="role_skills")
     # A foreign key keeps every default level on the scale; PROTECT keeps a level in use.

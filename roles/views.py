@@ -23,7 +23,7 @@ from roles.models import (
     Tool,
     normalize_query,
 )
-from roles.onet import ONET_ATTRIBUTION
+from roles.onet.attribution import ONET_ATTRIBUTION
 
 # Longer queries match nothing useful and only cost the database work.
 MAX_QUERY_LENGTH = 100

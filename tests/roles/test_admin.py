@@ -1,18 +1,15 @@
-"""The catalog admin: registration, constant-query list pages, search, inlines and history."""
+"""The catalog admin: registration, access, constant-query list pages, search, inlines, history."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core import checks
-from django.db import connection, models
-from django.forms import BooleanField
+from django.db import models
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -40,6 +37,7 @@ from tests.factories import (
     TaskFactory,
     ToolFactory,
 )
+from tests.roles.admin_pages import changeform_post_data, changelist_url, queries_for
 
 CATALOG_MODELS = [
     TaskArea,
@@ -53,52 +51,7 @@ CATALOG_MODELS = [
     Tool,
 ]
 
-
-def changelist_url(model: type[models.Model]) -> str:
-    return reverse(f"admin:roles_{model._meta.model_name}_changelist")
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
-def changeform_post_data(response: Any) -> dict[str, Any]:
-    """The POST data a browser would send back, unchanged, from a rendered admin change form."""
-    forms = [response.context["adminform"].form]
-    for inline_admin_formset in response.context["inline_admin_formsets"]:
-        formset = inline_admin_formset.formset
-        forms.append(formset.management_form)
-        forms.extend(formset.forms)
-    data: dict[str, Any] = {}
-    for form in forms:
-        for bound_field in form:
-            value = bound_field.field.prepare_value(bound_field.value())
-            if isinstance(bound_field.field, BooleanField):
-                if value:  # An unchecked box is simply absent from the POST.
-                    data[bound_field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound_field.html_name] = [str(item) for item in value]
-            else:
-                data[bound_field.html_name] = "" if value is None else str(value)
-    return data
-
-
-def inline_form_prefix(response: Any, model: type[models.Model], pk: int) -> str:
-    """The prefix of the inline form that edits the row `pk` of `model`."""
-    for inline_admin_formset in response.context["inline_admin_formsets"]:
-        formset = inline_admin_formset.formset
-        if formset.model is not model:
-            continue
-        for form in formset.forms:
-            if form.instance.pk == pk:
-                return form.prefix
-    raise AssertionError(f"no inline form for {model.__name__} #{pk}")
-
-
-# --- Row builders for the changelist query-count test; each makes `n` more rows. ---------------
+# --- Row builders for the changelist query-count test; each makes `n` more rows. -------------
 
 
 def make_task_areas(n: int) -> None:
@@ -154,8 +107,7 @@ ROW_BUILDERS: dict[type[models.Model], Callable[[int], None]] = {
     Tool: make_tools,
 }
 
-
-# --- Registration -------------------------------------------------------------------------------
+# --- Registration ----------------------------------------------------------------------------
 
 
 def test_every_catalog_model_is_registered_with_history() -> None:
@@ -201,7 +153,7 @@ def test_admin_system_checks_pass() -> None:
     assert errors == []
 
 
-# --- Access -------------------------------------------------------------------------------------
+# --- Access ----------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -221,7 +173,7 @@ def test_anonymous_user_cannot_see_a_role_history(client: Client) -> None:
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-# --- Changelists --------------------------------------------------------------------------------
+# --- Changelists -----------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -322,7 +274,7 @@ def test_skill_autocomplete_searches_by_name(staff_client: Client) -> None:
     assert response.json()["results"] == [{"id": str(wanted.pk), "text": "Algorithmic coding"}]
 
 
-# --- Role change page ---------------------------------------------------------------------------
+# --- Role change page ------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -349,126 +301,7 @@ def test_role_change_page_renders_every_inline(staff_client: Client) -> None:
         assert shown in content, shown
 
 
-@pytest.mark.django_db
-def test_changing_a_skill_level_inline_shows_in_the_role_history(
-    staff_client: Client, staff: Any
-) -> None:
-    advanced = ProficiencyLevelFactory(rank=3, name="Advanced")
-    expert = ProficiencyLevelFactory(rank=4, name="Expert")
-    role = RoleFactory(name="Research scientist")
-    AlternateTitleFactory(role=role)
-    RoleTaskFactory(role=role)
-    role_skill = RoleSkillFactory(
-        role=role, skill=SkillFactory(name="Algorithmic coding"), level=advanced
-    )
-    change_url = reverse("admin:roles_role_change", args=[role.pk])
-
-    form_page = staff_client.get(change_url)
-    data = changeform_post_data(form_page)
-    prefix = inline_form_prefix(form_page, RoleSkill, role_skill.pk)
-    assert data[f"{prefix}-level"] == str(advanced.pk)
-    data[f"{prefix}-level"] = str(expert.pk)
-    response = staff_client.post(change_url, data)
-
-    assert response.status_code == 302, response.context and response.context["errors"]
-    role_skill.refresh_from_db()
-    assert role_skill.level == expert
-    # Nothing else on the page was touched by the round trip.
-    assert role.alternate_titles.count() == 1
-    assert role.role_tasks.count() == 1
-
-    history = staff_client.get(reverse("admin:roles_role_history", args=[role.pk]))
-
-    assert history.status_code == 200
-    [latest, *_] = history.context["inline_changes"]
-    assert latest.what == "Algorithmic coding: level Advanced → Expert"
-    assert latest.who == staff.username
-    table = history.content.decode().split('id="inline-change-history"', 1)[1]
-    assert "Changes to skills, titles and tasks" in table
-    assert "Algorithmic coding: level Advanced → Expert" in table
-    assert f"<td>{staff.username}</td>" in table
-
-
-@pytest.mark.django_db
-def test_role_history_lists_added_changed_and_removed_rows(staff_client: Client) -> None:
-    role = RoleFactory()
-    title = AlternateTitleFactory(role=role, title="Data wrangler")
-    title.title = "Data janitor"
-    title.save()
-    role_task = RoleTaskFactory(role=role, task=TaskFactory(text="Label the data"))
-    role_task.included_by_default = False
-    role_task.save()
-    role_task.delete()
-
-    response = staff_client.get(reverse("admin:roles_role_history", args=[role.pk]))
-
-    descriptions = [change.what for change in response.context["inline_changes"]]
-    assert descriptions == [
-        "Task “Label the data”: removed",
-        "Task “Label the data”: included by default yes → no",
-        "Task “Label the data”: added (included by default yes)",
-        "Alternate title “Data janitor”: title Data wrangler → Data janitor",
-        "Alternate title “Data wrangler”: added",
-    ]
-
-
-@pytest.mark.django_db
-def test_role_history_escapes_catalog_text(staff_client: Client) -> None:
-    role = RoleFactory()
-    AlternateTitleFactory(role=role, title="<script>alert(1)</script>")
-
-    response = staff_client.get(reverse("admin:roles_role_history", args=[role.pk]))
-
-    content = response.content.decode()
-    assert "<script>alert(1)</script>" not in content
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
-
-
-@pytest.mark.django_db
-def test_role_history_queries_do_not_grow_with_inline_changes(staff_client: Client) -> None:
-    levels = ProficiencyLevelFactory.create_batch(3)
-    role = RoleFactory()
-    url = reverse("admin:roles_role_history", args=[role.pk])
-
-    def change_skill_levels(count: int) -> None:
-        for role_skill in RoleSkillFactory.create_batch(count, role=role, level=levels[0]):
-            for level in levels[1:]:
-                role_skill.level = level
-                role_skill.save()
-
-    staff_client.get(url)  # Warm per-process caches.
-    change_skill_levels(2)
-    few = queries_for(staff_client, url)
-    change_skill_levels(20)
-    response = staff_client.get(url)
-    assert len(response.context["inline_changes"]) == 22 * 3
-    many = queries_for(staff_client, url)
-
-    assert few == many
-
-
-@pytest.mark.django_db
-def test_role_history_shows_the_latest_200_inline_changes(staff_client: Client) -> None:
-    levels = ProficiencyLevelFactory.create_batch(2)
-    role = RoleFactory()
-    role_skill = RoleSkillFactory(role=role, level=levels[0])
-    for step in range(205):
-        role_skill.level = levels[(step + 1) % 2]
-        role_skill.save()
-
-    response = staff_client.get(reverse("admin:roles_role_history", args=[role.pk]))
-
-    changes = response.context["inline_changes"]
-    assert len(changes) == 200
-    # 206 records: the addition and 205 changes. The oldest shown is change 6 (levels[1] ->
-    # levels[0]); its previous record lies outside the window and is still compared against.
-    assert changes[-1].what == f"{role_skill.skill.name}: level {levels[1]} → {levels[0]}"
-    assert changes[0].what == f"{role_skill.skill.name}: level {levels[0]} → {levels[1]}"
-    assert changes[1].what == f"{role_skill.skill.name}: level {levels[1]} → {levels[0]}"
-    assert [change.when for change in changes] == sorted(
-        (change.when for change in changes), reverse=True
-    )
-    assert "Only the latest 200 changes are shown." in response.content.decode()
+# --- History pages ---------------------------------------------------------------------------
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from roles.models import (
     TaskArea,
     Tool,
 )
-from roles.services import SEED_CATALOG, read_catalog_file
+from roles.seed import SEED_CATALOG, read_catalog_file
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
-from roles.onet import (
-    DEFAULT_BATCH_SIZE,
-    ONET_SOURCE,
-    Occupation,
-    OnetError,
-    import_release,
-    read_release,
-)
+from roles.onet.attribution import ONET_SOURCE
+from roles.onet.files import Occupation, OnetError, read_release
+from roles.onet.write import DEFAULT_BATCH_SIZE, import_release
 
 
 class Command(BaseCommand):

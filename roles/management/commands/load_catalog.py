@@ -1,8 +1,12 @@
+"""`manage.py load_catalog [--file FILE] [--overwrite]`: load the seed role catalog."""
+
+from __future__ import annotations
+
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from roles.services import SEED_CATALOG, CatalogError, load_catalog, read_catalog_file
+from roles.seed import SEED_CATALOG, CatalogError, load_catalog, read_catalog_file
 
 
 class Command(BaseCommand):
@@ -11,7 +15,7 @@ class Command(BaseCommand):
         "them, unless --overwrite is given."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=SEED_CATALOG, help="Catalog TOML file.")
         parser.add_argument(
             "--overwrite",

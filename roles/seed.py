@@ -1,4 +1,9 @@
-"""Writes that touch several catalog models at once."""
+"""The seed catalog file (roles/data/catalog.toml): reading, validating and loading it.
+
+`read_catalog_file` parses and checks the TOML, raising `CatalogError` naming the place;
+`load_catalog` writes it in one transaction, leaving rows staff already have alone unless told
+to overwrite. `manage.py load_catalog` runs both.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ class CatalogError(ValueError):
 
 @dataclass
 class LoadReport:
+    """Rows created, updated and kept per kind; the command prints `lines()`."""
+
     created: Counter = field(default_factory=Counter)
     kept: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
@@ -48,6 +55,7 @@ class LoadReport:
 
 
 def read_catalog_file(path: Path) -> dict[str, Any]:
+    """The catalog file, parsed and validated; raises CatalogError naming the problem."""
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
