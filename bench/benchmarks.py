@@ -20,7 +20,9 @@ from bench.fixtures import BenchContext
 from bench.timing import Row, interleaved, median
 from bench.urls import LAYOUT_URL, SIGNED_IN_URL
 from jdbuilder.documents import pdf
+from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
+from jdbuilder.services import export_revision
 from roles.models import AlternateTitle, Role
 
 REQUEST_RATIO_TARGET = 3.0
@@ -131,7 +133,7 @@ def weasyprint_bare(document) -> bytes:
 
 def pdf_download(ctx: BenchContext, *, repeat: int) -> list[Row]:
     """The PDF download rendering (stored copy deleted before each run) against WeasyPrint."""
-    document = ctx.revision.document()
+    document = build_document(ctx.revision)
     times = interleaved(
         {
             "ours": _get(ctx.client, ctx.pdf_url, "application/pdf"),
@@ -167,7 +169,7 @@ def pdf_download(ctx: BenchContext, *, repeat: int) -> list[Row]:
 
 def stored_pdf_download(ctx: BenchContext, *, repeat: int) -> Row:
     """The PDF served from its RenderedFile row against WhiteNoise serving a same-size file."""
-    ctx.revision.export(FORMATS["pdf"])  # make sure it is stored
+    export_revision(revision=ctx.revision, export_format=FORMATS["pdf"])  # make sure it is stored
     times = interleaved(
         {
             "ours": _get(ctx.client, ctx.pdf_url, "application/pdf"),

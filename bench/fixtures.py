@@ -17,7 +17,7 @@ from jdbuilder.accounts import HIRING_MANAGERS, ensure_groups
 from jdbuilder.demo import create_demo_job_description
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
-from jdbuilder.services import finalize_job_description
+from jdbuilder.services import export_revision, finalize_job_description, start_draft
 from roles.models import Role
 
 BENCH_USERNAME = "bench-manager"
@@ -90,10 +90,11 @@ def prepare(static_root: Path, *, fresh_copies: int = 0) -> BenchContext:
     """
     user = bench_user()
     role = bench_role()
-    draft = JobDescription.start(owner=user, role=role)
+    draft = start_draft(owner=user, role=role)
     final = create_demo_job_description(owner=user)
     revision = final.revisions.get(number=1)
-    pdf_bytes = revision.export(FORMATS["pdf"])  # stored now; the benchmarks delete it as needed
+    # Stored now; the benchmarks delete it as needed.
+    pdf_bytes = export_revision(revision=revision, export_format=FORMATS["pdf"])
     static_file = Path(static_root) / STATIC_NAME
     static_file.parent.mkdir(parents=True, exist_ok=True)
     static_file.write_bytes(pdf_bytes)  # the same bytes, so exactly the same size

@@ -17,6 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jdbuilder.settings")
 django.setup()
 
 from jdbuilder.demo import DEMO_TITLE  # noqa: E402
+from jdbuilder.documents.build import build_document  # noqa: E402
 from jdbuilder.documents.formats import FORMATS  # noqa: E402
 from jdbuilder.models import JobDescription  # noqa: E402
 
@@ -30,7 +31,7 @@ def main() -> None:
     revision = jd.revisions.order_by("-number").first()
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "demo.pdf"
-        pdf.write_bytes(FORMATS["pdf"].render(revision.document()))
+        pdf.write_bytes(FORMATS["pdf"].render(build_document(revision)))
         subprocess.run(  # noqa: S603 - fixed arguments, no shell
             [
                 shutil.which("pdftoppm") or "/usr/bin/pdftoppm",

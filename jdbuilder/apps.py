@@ -12,6 +12,8 @@ class JdbuilderConfig(AppConfig):
 
 
 def ensure_groups_after_migrate(sender, **kwargs) -> None:
+    # Imported when called: accounts imports the auth models, which cannot be imported while
+    # apps.py itself loads (the app registry is not ready yet).
     from jdbuilder.accounts import ensure_groups
 
     ensure_groups(using=kwargs.get("using", "default"))

@@ -1,4 +1,5 @@
-"""What the wizard reads from the catalog for one draft, each part loaded once, on first use."""
+"""The catalog as one draft sees it: the role's defaults and what may be added, each part loaded
+once, on first use. The wizard's forms and the draft's defaults both read it."""
 
 from __future__ import annotations
 

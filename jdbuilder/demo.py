@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from jdbuilder.models import JobDescription, Seniority
-from jdbuilder.services import finalize_job_description
+from jdbuilder.drafts import Responsibility
+from jdbuilder.models import JobDescription
+from jdbuilder.services import RoleChoice, finalize_job_description, save_step, start_draft
+from jdbuilder.vocabulary import Seniority, WizardStep
 from roles.models import Role
 
 DEMO_TITLE = "Senior Software Engineer, Forecasting Platform"
@@ -52,26 +55,32 @@ def create_demo_job_description(*, owner) -> JobDescription:
     existing = JobDescription.objects.filter(owner=owner, title=DEMO_TITLE).first()
     if existing is not None:
         return existing
-    jd = JobDescription.start(
-        owner=owner, role=Role.objects.get(slug="software-engineer"), seniority=Seniority.SENIOR
+    role = Role.objects.get(slug="software-engineer")
+    jd = start_draft(owner=owner, role=role, seniority=Seniority.SENIOR)
+    chosen = jd.chosen
+    mentoring = Responsibility(
+        task=None,
+        text="Mentor two engineers and review designs across the platform team",
+        area=role.task_areas.get(slug="ai-infrastructure").pk,
     )
-    jd.title = DEMO_TITLE
     closing = timezone.localdate() + datetime.timedelta(days=45)
-    posting = {**jd.choices["posting"], **DEMO_POSTING, "closing_date": closing.isoformat()}
-    responsibilities = jd.choices["responsibilities"]["items"] + [
-        {
-            "task": None,
-            "text": "Mentor two engineers and review designs across the platform team",
-            "area": Role.objects.get(slug="software-engineer")
-            .task_areas.get(slug="ai-infrastructure")
-            .pk,
-        }
+    steps: list[tuple[str, object]] = [
+        (WizardStep.ROLE, RoleChoice(role=role, seniority=jd.seniority, title=DEMO_TITLE)),
+        (WizardStep.RESPONSIBILITIES, (*chosen.responsibilities, mentoring)),
+        (WizardStep.SKILLS, chosen.skills),
+        (WizardStep.TOOLS, chosen.tools),
+        (
+            WizardStep.POSTING,
+            dataclasses.replace(chosen.posting, **DEMO_POSTING, closing_date=closing.isoformat()),
+        ),
     ]
-    jd.choices = {
-        **jd.choices,
-        "posting": posting,
-        "responsibilities": {"items": responsibilities},
-    }
-    jd.save()
+    for step, value in steps:
+        save_step(
+            job_description=jd,
+            step=step,
+            value=value,
+            expected_version=jd.lock_version,
+            next_step=WizardStep.REVIEW,
+        )
     finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
     return jd

@@ -7,18 +7,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
 
+from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
+from jdbuilder.services import export_revision
 
 
 def export_response(revision: JobDescriptionRevision, fmt: str) -> HttpResponse:
     export_format = FORMATS.get(fmt)
     if export_format is None:
         raise Http404("No such format.")
-    content = revision.export(export_format)
+    content = export_revision(revision=revision, export_format=export_format)
     response = HttpResponse(content, content_type=export_format.content_type)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=export_format.filename(revision.document())
+        as_attachment=True, filename=export_format.filename(build_document(revision))
     )
     response["Content-Length"] = str(len(content))
     # Revisions never change; the URL names the revision, so the file can be cached privately.
@@ -30,14 +32,12 @@ def _revision(request: HttpRequest, public_id, number: int | None) -> JobDescrip
     job_description = get_object_or_404(
         JobDescription.objects.visible_to(request.user), public_id=public_id
     )
-    revisions = job_description.revisions.all()
     if number is None:
         # The latest issued revision, also while a newer one is being drafted.
-        revision = revisions.order_by("-number").first()
-        if revision is None:
+        if job_description.latest_revision_id is None:
             raise Http404("This job description has not been finalized yet.")
-        return revision
-    return get_object_or_404(revisions, number=number)
+        return job_description.latest_revision
+    return get_object_or_404(job_description.revisions, number=number)
 
 
 @login_required

@@ -1,75 +1,29 @@
-"""Job descriptions and their finalized revisions."""
+"""Job descriptions, their issued revisions and the files rendered from them: data, queries and
+the guarded saves. What happens to several rows at once is in `jdbuilder.services`.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import datetime
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from jdbuilder.drafts import DraftChoices
+from jdbuilder.snapshots import SnapshotPath
+from jdbuilder.vocabulary import LibrarySort, Seniority, Status, WizardStep
 from roles.models import Role
-
-
-class Seniority(models.TextChoices):
-    JUNIOR = "junior", "Junior"
-    MID = "mid", "Mid-level"
-    SENIOR = "senior", "Senior"
-    STAFF = "staff", "Staff"
-    PRINCIPAL = "principal", "Principal"
-
-    @property
-    def level_shift(self) -> int:
-        """How many steps the catalog's default levels (set for mid-level) move."""
-        return {"junior": -1, "mid": 0, "senior": 1, "staff": 1, "principal": 2}[self.value]
-
-
-class WorkplaceType(models.TextChoices):
-    ONSITE = "onsite", "On-site"
-    HYBRID = "hybrid", "Hybrid"
-    REMOTE = "remote", "Remote"
-
-
-class EmploymentType(models.TextChoices):
-    """schema.org JobPosting employmentType values."""
-
-    FULL_TIME = "FULL_TIME", "Full-time"
-    PART_TIME = "PART_TIME", "Part-time"
-    CONTRACTOR = "CONTRACTOR", "Contractor"
-    TEMPORARY = "TEMPORARY", "Temporary"
-    INTERN = "INTERN", "Internship"
-
-
-class SalaryPeriod(models.TextChoices):
-    """schema.org QuantitativeValue unitText values."""
-
-    YEAR = "YEAR", "per year"
-    MONTH = "MONTH", "per month"
-    WEEK = "WEEK", "per week"
-    DAY = "DAY", "per day"
-    HOUR = "HOUR", "per hour"
-
-
-class WizardStep(models.TextChoices):
-    ROLE = "role", "Role"
-    RESPONSIBILITIES = "responsibilities", "Responsibilities"
-    SKILLS = "skills", "Skills and proficiency"
-    TOOLS = "tools", "Tools"
-    POSTING = "posting", "Posting details"
-    REVIEW = "review", "Review and finalize"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    FINAL = "final", "Final"
 
 
 class JobDescriptionQuerySet(models.QuerySet):
     def visible_to(self, user) -> JobDescriptionQuerySet:
-        """What a user may open: their own, every final one for recruiters, all for staff."""
+        """What a user may open: their own, every issued one for recruiters, all for staff."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
@@ -77,15 +31,11 @@ class JobDescriptionQuerySet(models.QuerySet):
         condition = Q(owner=user)
         if user.has_perm("jdbuilder.view_final_jobdescription"):
             # Issued at least once: a JD reopened for its next revision stays readable.
-            condition |= Q(
-                Exists(JobDescriptionRevision.objects.filter(job_description=OuterRef("pk")))
-            )
+            condition |= Q(latest_revision__isnull=False)
         return self.filter(condition)
 
     def issued(self) -> JobDescriptionQuerySet:
-        return self.filter(
-            Exists(JobDescriptionRevision.objects.filter(job_description=OuterRef("pk")))
-        )
+        return self.filter(latest_revision__isnull=False)
 
     def editable_by(self, user) -> JobDescriptionQuerySet:
         """Only owners change a JD (staff included: they read, they do not edit others')."""
@@ -93,12 +43,97 @@ class JobDescriptionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(owner=user)
 
+    # --- the recruiters' library: issued JDs, read as their latest revision -------------------
+
+    def library(self, user) -> JobDescriptionQuerySet:
+        """Every issued JD `user` may read, its latest revision loaded in the same query.
+
+        The JD's own choices are not loaded: they are the next draft, and can be large.
+        """
+        return (
+            self.visible_to(user)
+            .issued()
+            .select_related("latest_revision")
+            .defer("choices", "pending_input")
+        )
+
+    def search(self, text: str) -> JobDescriptionQuerySet:
+        """Every word of `text` on the latest revision's title, role, company or location.
+
+        The issued snapshot is searched, not the JD's working fields: a JD reopened for its next
+        revision must not be found by words only its unissued draft contains.
+        """
+        queryset = self
+        for word in text.split():
+            condition = Q()
+            for path in SnapshotPath.SEARCHED:
+                condition |= Q(**{f"{LATEST_SNAPSHOT}__{path}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def matching(
+        self,
+        *,
+        role_slug: str = "",
+        workplace_type: str = "",
+        employment_type: str = "",
+        finalized_from: datetime.date | None = None,
+        finalized_to: datetime.date | None = None,
+    ) -> JobDescriptionQuerySet:
+        """The library's filters on the latest revision; empty values filter nothing."""
+        snapshot_values = {
+            SnapshotPath.ROLE_SLUG: role_slug,
+            SnapshotPath.WORKPLACE_TYPE: workplace_type,
+            SnapshotPath.EMPLOYMENT_TYPE: employment_type,
+        }
+        condition = Q(
+            **{
+                f"{LATEST_SNAPSHOT}__{path}": value
+                for path, value in snapshot_values.items()
+                if value
+            }
+        )
+        if finalized_from is not None:
+            condition &= Q(latest_revision__finalized_at__date__gte=finalized_from)
+        if finalized_to is not None:
+            condition &= Q(latest_revision__finalized_at__date__lte=finalized_to)
+        return self.filter(condition)
+
+    def sorted_by(self, sort: str) -> JobDescriptionQuerySet:
+        """Ordered by a `LibrarySort`; the primary key breaks ties so pages never overlap."""
+        if sort == LibrarySort.OLDEST:
+            return self.order_by("latest_revision__finalized_at", "pk")
+        if sort == LibrarySort.TITLE:
+            return self.order_by(Lower(latest_snapshot_text(SnapshotPath.TITLE)), "pk")
+        if sort == LibrarySort.COMPANY:
+            return self.order_by(Lower(latest_snapshot_text(SnapshotPath.COMPANY_NAME)), "pk")
+        return self.order_by("-latest_revision__finalized_at", "-pk")
+
+    def latest_role_slugs(self) -> models.QuerySet:
+        """The role slugs of these JDs' latest revisions, as a subquery (for the role filter)."""
+        return self.annotate(role_slug=latest_snapshot_text(SnapshotPath.ROLE_SLUG)).values(
+            "role_slug"
+        )
+
+
+LATEST_SNAPSHOT = "latest_revision__snapshot"
+
+
+def latest_snapshot_text(path: str) -> KeyTextTransform:
+    """The text at `path` (a `SnapshotPath`) of the latest revision's snapshot."""
+    *outer, last = path.split("__")
+    expression = LATEST_SNAPSHOT
+    for key in outer:
+        expression = KeyTransform(key, expression)
+    return KeyTextTransform(last, expression)
+
 
 class JobDescription(models.Model):
-    """A job description while it is built, and the pointer to its finalized revisions.
+    """A job description while it is built, and the pointer to its issued revisions.
 
-    `choices` holds the cleaned choices of each wizard step, by step name; `wizard_state` holds
-    what the wizard needs to show a step again (the data as posted and the current step).
+    `choices` holds what the wizard's steps chose (read it as `chosen`, a `DraftChoices`);
+    `pending_input` holds, by step, what was typed on a step left before it was valid, so the
+    step shows it again; `current_step` is where the wizard resumes.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -114,7 +149,7 @@ class JobDescription(models.Model):
         default=1, help_text="The revision being drafted, or the latest one finalized."
     )
     choices = models.JSONField(default=dict, blank=True)
-    wizard_state = models.JSONField(default=dict, blank=True)
+    pending_input = models.JSONField(default=dict, blank=True)
     current_step = models.CharField(
         max_length=40, choices=WizardStep, default=WizardStep.ROLE, blank=True
     )
@@ -125,6 +160,16 @@ class JobDescription(models.Model):
     lock_version = models.PositiveIntegerField(default=0)
     duplicated_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    # Set when a revision is issued. RESTRICT: that revision cannot be deleted on its own, only
+    # with its whole JD.
+    latest_revision = models.ForeignKey(
+        "JobDescriptionRevision",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,66 +197,10 @@ class JobDescription(models.Model):
     def get_edit_url(self) -> str:
         return reverse("jd:wizard", kwargs={"public_id": self.public_id})
 
-    @classmethod
-    def start(cls, *, owner, role: Role, seniority: str = Seniority.MID) -> JobDescription:
-        """A new draft for `role`, with the catalog's defaults as its first choices."""
-        from jdbuilder.wizard.catalog import RoleCatalog
-        from jdbuilder.wizard.defaults import default_choices
-
-        draft = cls(
-            owner=owner,
-            role=role,
-            title=role.name,
-            seniority=seniority,
-            choices=default_choices(RoleCatalog(role), seniority=seniority),
-            current_step="role",
-        )
-        draft.refresh_quality()
-        draft.save()
-        return draft
-
-    def chosen_tool_ids(self) -> list[int]:
-        items = self.choices.get("tools", {}).get("items", [])
-        return [item["tool"] for item in items if item.get("tool") is not None]
-
-    def current_document(self):
-        """The draft as a Document: what the review step shows, with today's catalog texts."""
-        from jdbuilder.documents.build import build_document
-        from jdbuilder.documents.snapshot import take_snapshot
-
-        return build_document(take_snapshot(self))
-
-    def refresh_quality(self) -> None:
-        from jdbuilder.checks import run_checks
-
-        self.quality = run_checks(self.current_document()).summary()
-
-    def reopen(self) -> None:
-        """Turn a final JD into the draft of its next revision; issued revisions stay as issued."""
-        self.status = Status.DRAFT
-        self.revision += 1
-        self.current_step = "review"
-        if self.wizard_state:
-            self.wizard_state = {**self.wizard_state, "step": "review"}
-        self.lock_version += 1
-        self.save()
-
-    def duplicate_for(self, owner) -> JobDescription:
-        """A new draft with this JD's choices, for a new opening."""
-        state = dict(self.wizard_state or {})
-        if state:
-            state["step"] = "role"
-        return JobDescription.objects.create(
-            owner=owner,
-            role=self.role,
-            title=self.title,
-            seniority=self.seniority,
-            choices=self.choices,
-            wizard_state=state,
-            current_step="role",
-            quality=self.quality,
-            duplicated_from=self,
-        )
+    @property
+    def chosen(self) -> DraftChoices:
+        """The draft's choices, typed."""
+        return DraftChoices.from_json(self.choices)
 
     @property
     def is_final(self) -> bool:
@@ -221,8 +210,30 @@ class JobDescription(models.Model):
     def seniority_choice(self) -> Seniority:
         return Seniority(self.seniority)
 
-    def save_wizard_state(self, *, expected_version: int) -> bool:
-        """Write choices and wizard state if nobody saved since `expected_version`.
+    def reopen(self) -> None:
+        """Turn a final JD into the draft of its next revision; issued revisions stay as issued."""
+        self.status = Status.DRAFT
+        self.revision += 1
+        self.current_step = WizardStep.REVIEW
+        self.lock_version += 1
+        self.save()
+
+    def duplicate_for(self, owner) -> JobDescription:
+        """A new draft with this JD's choices, for a new opening."""
+        return JobDescription.objects.create(
+            owner=owner,
+            role=self.role,
+            title=self.title,
+            seniority=self.seniority,
+            choices=self.choices,
+            pending_input=self.pending_input,
+            current_step=WizardStep.ROLE,
+            quality=self.quality,
+            duplicated_from=self,
+        )
+
+    def save_draft(self, *, expected_version: int) -> bool:
+        """Write the draft's wizard fields if nobody saved since `expected_version`.
 
         One UPDATE with the version in its WHERE clause: of two tabs (or two app servers) that
         read the same version, exactly one wins; the other gets False and must not proceed.
@@ -232,7 +243,7 @@ class JobDescription(models.Model):
             role=self.role,
             seniority=self.seniority,
             choices=self.choices,
-            wizard_state=self.wizard_state,
+            pending_input=self.pending_input,
             current_step=self.current_step,
             quality=self.quality,
             lock_version=F("lock_version") + 1,
@@ -247,11 +258,21 @@ class RevisionQuerySet(models.QuerySet):
     def latest_first(self) -> RevisionQuerySet:
         return self.order_by("-number")
 
+    def latest_of(self, job_descriptions: JobDescriptionQuerySet) -> RevisionQuerySet:
+        """The latest revision of each of `job_descriptions`, each with `jd_public_id`.
+
+        The JDs themselves are not loaded (their working choices can be large).
+        """
+        return self.filter(pk__in=job_descriptions.values("latest_revision_id")).annotate(
+            jd_public_id=F("job_description__public_id")
+        )
+
 
 class JobDescriptionRevision(models.Model):
     """A finalized JD, frozen: `snapshot` holds every text the document shows.
 
-    Later catalog edits never change it; the catalog role stays linked through the JD.
+    Later catalog edits never change it; the catalog role stays linked through the JD. The
+    snapshot's shape is written and read in `jdbuilder.snapshots` only.
     """
 
     job_description = models.ForeignKey(
@@ -284,36 +305,6 @@ class JobDescriptionRevision(models.Model):
             "jd:revision",
             kwargs={"public_id": self.job_description.public_id, "number": self.number},
         )
-
-    def document(self):
-        """The revision as the Document every renderer reads."""
-        from jdbuilder.documents.build import build_document
-
-        return build_document(self.snapshot, date_posted=self.finalized_at.date())
-
-    def export(self, export_format) -> bytes:
-        """The revision in `export_format`; stored formats are rendered once and kept.
-
-        The stored copy is written in one INSERT inside a transaction, so a worker killed while
-        rendering leaves nothing behind, and two workers racing both return the same bytes.
-        """
-        if not export_format.stored:
-            return export_format.render(self.document())
-        stored = RenderedFile.objects.filter(revision=self, format=export_format.key).first()
-        if stored is not None:
-            return bytes(stored.content)
-        content = export_format.render(self.document())
-        try:
-            with transaction.atomic():
-                RenderedFile.objects.create(
-                    revision=self,
-                    format=export_format.key,
-                    content=content,
-                    sha256=hashlib.sha256(content).hexdigest(),
-                )
-        except IntegrityError:  # another worker stored it first: serve theirs
-            return bytes(RenderedFile.objects.get(revision=self, format=export_format.key).content)
-        return content
 
 
 class RenderedFile(models.Model):

@@ -1,16 +1,129 @@
-"""Writes that touch a job description and its revisions together."""
+"""What the builder does to drafts and revisions: start, save a step, score, finalize, export.
+
+Views, the demo data, management commands and tests all go through these functions, so every
+draft's score matches its choices and every save is version-checked.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
+
+from jdbuilder.catalog import RoleCatalog
 from jdbuilder.checks import run_checks
-from jdbuilder.documents.snapshot import take_snapshot
-from jdbuilder.models import JobDescription, JobDescriptionRevision, Status
+from jdbuilder.defaults import default_choices
+from jdbuilder.documents.build import build_document, take_snapshot
+from jdbuilder.documents.formats import ExportFormat
+from jdbuilder.drafts import StepValue
+from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
+from jdbuilder.vocabulary import ROLE_DEPENDENT_STEPS, Seniority, Status, WizardStep
+from roles.models import Role
 
 
-class AlreadyFinal(Exception):
-    """The JD was finalized already (another tab, another server)."""
+class DraftChanged(Exception):
+    """The draft was saved since it was read (another tab, another server): nothing was saved."""
+
+
+class AlreadyFinal(DraftChanged):
+    """The draft was finalized already."""
+
+
+@dataclass(frozen=True)
+class RoleChoice:
+    """What the role step chooses; it is kept on the draft's own columns."""
+
+    role: Role
+    seniority: str
+    title: str
+
+
+@dataclass(frozen=True)
+class StepSaved:
+    """What a step's save changed besides the step itself."""
+
+    # The steps that went back to the catalog's defaults (a new role or seniority).
+    restarted: tuple[str, ...] = ()
+    role_changed: bool = False
+
+
+# Steps whose choices are not in `DraftChoices`: the role's are the draft's columns, the review
+# has none.
+_NO_CHOICES = (WizardStep.ROLE, WizardStep.REVIEW)
+
+
+def start_draft(*, owner, role: Role, seniority: str = Seniority.MID) -> JobDescription:
+    """A new draft for `role`, with the catalog's defaults as its first choices, scored."""
+    draft = JobDescription(
+        owner=owner,
+        role=role,
+        title=role.name,
+        seniority=seniority,
+        choices=default_choices(RoleCatalog(role), seniority=seniority).to_json(),
+        current_step=WizardStep.ROLE,
+    )
+    draft.quality = score(draft)
+    draft.save()
+    return draft
+
+
+def save_step(
+    *,
+    job_description: JobDescription,
+    step: str,
+    expected_version: int,
+    next_step: str,
+    value: StepValue | RoleChoice | None = None,
+    unsaved_input: dict[str, list[str]] | None = None,
+) -> StepSaved:
+    """Save one wizard step and move the draft to `next_step`, in one version-checked UPDATE.
+
+    Either `value`, the step's valid choices (None for the review step): they replace the
+    step's, the step counts as saved and the draft is scored again. Or `unsaved_input`, what was
+    posted on a step left before it was valid: it is kept to show again, and nothing else changes.
+    A new role restarts the role's steps from its defaults; a new seniority restarts the skills.
+
+    Raises DraftChanged, and saves nothing, if the draft was saved since `expected_version`.
+    """
+    jd = job_description
+    pending = dict(jd.pending_input)
+    saved = StepSaved()
+    if unsaved_input is not None:
+        pending[step] = unsaved_input
+    else:
+        pending.pop(step, None)
+        if step == WizardStep.ROLE:
+            saved = _choose_role(jd, value)
+        chosen = jd.chosen.with_step(step, None if step in _NO_CHOICES else value)
+        if saved.restarted:
+            defaults = default_choices(RoleCatalog(jd.role), seniority=jd.seniority)
+            chosen = chosen.restarted(saved.restarted, defaults=defaults)
+            for restarted in saved.restarted:
+                pending.pop(restarted, None)
+        jd.choices = chosen.to_json()
+        jd.quality = score(jd)
+    jd.pending_input = pending
+    jd.current_step = next_step
+    if not jd.save_draft(expected_version=expected_version):
+        raise DraftChanged
+    return saved
+
+
+def _choose_role(jd: JobDescription, choice: RoleChoice) -> StepSaved:
+    role_changed = choice.role.pk != jd.role_id
+    seniority_changed = choice.seniority != jd.seniority
+    jd.role, jd.seniority, jd.title = choice.role, choice.seniority, choice.title
+    if role_changed:
+        return StepSaved(restarted=ROLE_DEPENDENT_STEPS, role_changed=True)
+    if seniority_changed:
+        return StepSaved(restarted=(WizardStep.SKILLS,))
+    return StepSaved()
+
+
+def score(job_description: JobDescription) -> dict:
+    """The quality checks' summary of the draft as it stands: what lists show."""
+    return run_checks(build_document(job_description)).summary()
 
 
 @transaction.atomic
@@ -25,17 +138,45 @@ def finalize_job_description(
     if locked.status == Status.FINAL:
         raise AlreadyFinal
     if locked.lock_version != expected_version:
-        raise AlreadyFinal
+        raise DraftChanged
     revision = JobDescriptionRevision(
         job_description=locked,
         number=locked.revision,
         snapshot=take_snapshot(locked),
         finalized_by=user,
     )
-    revision.quality = run_checks(revision.document()).summary()
+    revision.quality = run_checks(build_document(revision)).summary()
     revision.save()
     locked.status = Status.FINAL
+    locked.latest_revision = revision
     locked.lock_version += 1
-    locked.save(update_fields=["status", "lock_version", "updated_at"])
+    locked.save(update_fields=["status", "latest_revision", "lock_version", "updated_at"])
     job_description.status, job_description.lock_version = locked.status, locked.lock_version
+    job_description.latest_revision = revision
     return revision
+
+
+def export_revision(*, revision: JobDescriptionRevision, export_format: ExportFormat) -> bytes:
+    """The revision in `export_format`; stored formats are rendered once and kept.
+
+    The stored copy is written in one INSERT inside a transaction, so a worker killed while
+    rendering leaves nothing behind, and two workers racing both return the same bytes.
+    """
+    if not export_format.stored:
+        return export_format.render(build_document(revision))
+    stored = RenderedFile.objects.filter(revision=revision, format=export_format.key).first()
+    if stored is not None:
+        return bytes(stored.content)
+    content = export_format.render(build_document(revision))
+    try:
+        with transaction.atomic():
+            RenderedFile.objects.create(
+                revision=revision,
+                format=export_format.key,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+    except IntegrityError:  # another worker stored it first: serve theirs
+        stored = RenderedFile.objects.get(revision=revision, format=export_format.key)
+        return bytes(stored.content)
+    return content

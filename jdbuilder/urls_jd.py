@@ -1,7 +1,6 @@
 from django.urls import path
 
-from jdbuilder import views
-from jdbuilder.documents import views as document_views
+from jdbuilder import downloads, views
 from jdbuilder.wizard.views import JobDescriptionWizard
 
 app_name = "jd"
@@ -13,10 +12,10 @@ urlpatterns = [
     path("new/", views.new_job_description, name="new"),
     path("<uuid:public_id>/", views.job_description_detail, name="detail"),
     path("<uuid:public_id>/revisions/<int:number>/", views.revision_detail, name="revision"),
-    path("<uuid:public_id>/download/<str:fmt>/", document_views.download, name="download"),
+    path("<uuid:public_id>/download/<str:fmt>/", downloads.download, name="download"),
     path(
         "<uuid:public_id>/revisions/<int:number>/download/<str:fmt>/",
-        document_views.download,
+        downloads.download,
         name="download_revision",
     ),
     path("<uuid:public_id>/edit/", wizard, name="wizard"),

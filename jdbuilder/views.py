@@ -15,8 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
+from jdbuilder.services import start_draft
 from roles.models import Role
 
 CREATE_PERMISSION = "jdbuilder.add_jobdescription"
@@ -53,7 +55,7 @@ def new_job_description(request: HttpRequest) -> HttpResponse:
         if not SLUG.fullmatch(slug):
             raise Http404("No such role.")
         role = get_object_or_404(Role, slug=slug)
-        job_description = JobDescription.start(owner=request.user, role=role)
+        job_description = start_draft(owner=request.user, role=role)
         return redirect(job_description.get_edit_url())
     query = request.GET.get("q", "")[:100]
     roles = Role.objects.search(query)[:50]
@@ -70,11 +72,11 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
     is_owner = job_description.owner_id == request.user.pk
     if revisions and (job_description.is_final or not is_owner):
         revision = revisions[0]
-        document = revision.document()
+        document = build_document(revision)
     else:
         # The owner's draft: what the review step shows, not issued yet.
         revision = None
-        document = job_description.current_document()
+        document = build_document(job_description)
     return render(
         request,
         "jdbuilder/detail.html",
@@ -101,7 +103,7 @@ def revision_detail(request: HttpRequest, public_id, number: int) -> HttpRespons
         {
             "job_description": job_description,
             "revision": revision,
-            "document": revision.document(),
+            "document": build_document(revision),
         },
     )
 

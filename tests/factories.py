@@ -1,10 +1,21 @@
-"""factory_boy factories for every model the tests build."""
+"""factory_boy factories for every model the tests build.
+
+Job descriptions are made through the services, as the wizard makes them: `DraftFactory` starts
+a draft and saves the steps it is given; `FinalJobDescriptionFactory` also finalizes it.
+"""
+
+import datetime
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from jdbuilder.accounts import HIRING_MANAGERS, RECRUITERS, ensure_groups
+from jdbuilder.drafts import Posting, Responsibility, ToolChoice
+from jdbuilder.models import JobDescription
+from jdbuilder.services import RoleChoice, finalize_job_description, save_step, start_draft
+from jdbuilder.vocabulary import Seniority, WizardStep
 from roles import models
 
 
@@ -124,3 +135,114 @@ class ToolFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Tool {n}")
     area = factory.SubFactory(TaskAreaFactory)
+
+
+def full_posting(**overrides) -> dict:
+    """Every posting field filled in as a real posting would be, with `overrides`."""
+    posting = {
+        "summary": "Build the platform our models run on.",
+        "company_name": "Acme Analytics",
+        "about_company": "We build forecasting tools for hospitals.",
+        "location": "Denver, Colorado",
+        "workplace_type": "hybrid",
+        "applicant_location": "",
+        "employment_type": "FULL_TIME",
+        "salary_min": "150000",
+        "salary_max": "190000",
+        "salary_currency": "USD",
+        "salary_period": "YEAR",
+        "benefits": "Health insurance\nFour weeks of paid leave",
+        "equal_opportunity": "We are an equal-opportunity employer.",
+        "how_to_apply": "Send your CV to jobs@acme.example.",
+        "closing_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+    }
+    posting.update(overrides)
+    return posting
+
+
+class DraftFactory(factory.Factory):
+    """A draft: `start_draft` for `role` (a slug or a Role), then `save_step` for each step given.
+
+    - `title`: the role step, with `seniority`;
+    - `posting`: posting values over `full_posting()`'s (None keeps the catalog's defaults);
+    - `responsibilities`, `skills`, `tools`: the steps' typed choices instead of the defaults;
+    - `extra_responsibilities`, `extra_tools`: added after them; a text is one the manager
+      wrote (no task area), a `Responsibility` is taken as it is.
+    """
+
+    class Meta:
+        model = JobDescription
+
+    owner = factory.SubFactory(ManagerFactory)
+    role = "software-engineer"
+    seniority = Seniority.MID
+    title = None
+    posting = None
+    responsibilities = None
+    skills = None
+    tools = None
+    extra_responsibilities = ()
+    extra_tools = ()
+
+    @classmethod
+    def _create(cls, model_class, *, owner, role, seniority, title, posting, **steps):
+        role = role if isinstance(role, models.Role) else models.Role.objects.get(slug=role)
+        jd = start_draft(owner=owner, role=role, seniority=seniority)
+        for step, value in cls.step_values(jd, title=title, posting=posting, **steps).items():
+            save_step(
+                job_description=jd,
+                step=step,
+                value=value,
+                expected_version=jd.lock_version,
+                next_step=WizardStep.REVIEW,
+            )
+        return jd
+
+    @staticmethod
+    def step_values(
+        jd,
+        *,
+        title,
+        posting,
+        responsibilities,
+        skills,
+        tools,
+        extra_responsibilities,
+        extra_tools,
+    ) -> dict:
+        chosen = jd.chosen
+        values: dict = {}
+        if title is not None:
+            values[WizardStep.ROLE] = RoleChoice(role=jd.role, seniority=jd.seniority, title=title)
+        if responsibilities is not None or extra_responsibilities:
+            values[WizardStep.RESPONSIBILITIES] = (
+                *(chosen.responsibilities if responsibilities is None else responsibilities),
+                *(
+                    item if isinstance(item, Responsibility) else Responsibility(None, item, None)
+                    for item in extra_responsibilities
+                ),
+            )
+        if skills is not None:
+            values[WizardStep.SKILLS] = tuple(skills)
+        if tools is not None or extra_tools:
+            values[WizardStep.TOOLS] = (
+                *(chosen.tools if tools is None else tools),
+                *(ToolChoice(tool=None, name=name, area=None) for name in extra_tools),
+            )
+        if posting is not None:
+            values[WizardStep.POSTING] = Posting.from_json(full_posting(**posting))
+        return values
+
+
+class FinalJobDescriptionFactory(DraftFactory):
+    """A draft as `DraftFactory` makes it (with a full posting), finalized by its owner."""
+
+    posting = factory.Dict({})
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        jd = super()._create(model_class, **kwargs)
+        finalize_job_description(
+            job_description=jd, user=jd.owner, expected_version=jd.lock_version
+        )
+        return jd

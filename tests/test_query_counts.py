@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jdbuilder.models import JobDescription
-from roles.models import ProficiencyLevel, Role, TaskArea
+from roles.models import ProficiencyLevel, TaskArea
 from tests.factories import (
     AlternateTitleFactory,
+    DraftFactory,
     ManagerFactory,
     RecruiterFactory,
     RoleFactory,
@@ -55,7 +55,7 @@ def count(client: Client, url: str) -> int:
 def pages(catalog, make_final_jd):
     manager, recruiter, staff = ManagerFactory(), RecruiterFactory(), StaffFactory()
     final = make_final_jd(manager, title="Platform Engineer")
-    draft = JobDescription.start(owner=manager, role=Role.objects.get(slug="software-engineer"))
+    draft = DraftFactory(owner=manager)
     as_manager, as_recruiter, as_staff = Client(), Client(), Client()
     as_manager.force_login(manager)
     as_recruiter.force_login(recruiter)

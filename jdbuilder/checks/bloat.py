@@ -9,8 +9,8 @@ findings name the skills in `data` rather than marking places in the text.
 
 from __future__ import annotations
 
-from jdbuilder.checks import Finding, Severity
-from jdbuilder.documents.build import Document
+from jdbuilder.checks.findings import Finding, Severity
+from jdbuilder.document import Document
 
 MAX_REQUIRED = 6  # six must-haves is still a list a reader can hold in mind
 MAX_AT_TOP = 2  # a role rarely needs the top level in more than one or two skills

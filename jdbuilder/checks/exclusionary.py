@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jdbuilder.checks import Finding, Place, Severity, text_fields
+from jdbuilder.checks.findings import Finding, Place, Severity, text_fields
 from jdbuilder.checks.tokens import covered, find_phrase, tokenize
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 
 DATA = Path(__file__).parent / "data" / "exclusionary.toml"
 KIND = "exclusionary"

@@ -38,8 +38,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from jdbuilder.checks import Finding, Place, Severity
-from jdbuilder.documents.build import Document
+from jdbuilder.checks.findings import Finding, Place, Severity
+from jdbuilder.document import Document
 
 DATA = Path(__file__).parent / "data" / "pay_transparency.toml"
 KIND = "pay"

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 
 from textstat.textstat import textstatistics
 
-from jdbuilder.checks import Finding, Place, Severity, text_fields
-from jdbuilder.documents.build import Document
+from jdbuilder.checks.findings import Finding, Place, Severity, text_fields
+from jdbuilder.document import Document
 
 MIN_WORDS, MAX_WORDS = 300, 700
 MAX_SENTENCE_WORDS = 35

@@ -28,9 +28,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from jdbuilder.checks import Finding, Place, Severity, text_fields
+from jdbuilder.checks.findings import Finding, Place, Severity, text_fields
 from jdbuilder.checks.tokens import Token, compounds, covered, matches, tokenize
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 
 DATA = Path(__file__).parent / "data" / "gaucher_2011.toml"
 KIND = "gender-coded"

@@ -21,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import Table
 
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 from jdbuilder.documents.text import Bullets, Heading, Paragraph, SkillTable, one_line, outline
 
 # Used for the dates of a document that has not been issued (the review step's preview):

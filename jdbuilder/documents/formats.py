@@ -13,7 +13,7 @@ from functools import cached_property
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 
 
 @dataclass(frozen=True)

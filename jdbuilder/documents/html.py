@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 from jdbuilder.documents.jsonld import jsonld_script_body
 
 STYLESHEETS = ("css/document.css", "css/export.css")

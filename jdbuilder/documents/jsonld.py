@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.html import format_html, format_html_join
 
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 
 # The characters that could end a <script> element or open a comment, escaped as JSON allows.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -24,7 +24,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 
 # The document's base URL: a host that cannot resolve (RFC 2606 ".invalid") and is never
 # contacted. Relative URLs resolve against it, never against the filesystem; only its /static/

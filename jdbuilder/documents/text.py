@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from jdbuilder.documents.build import Document, clean
+from jdbuilder.document import Document, clean
 
 MONTHS = (
     "January",

@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from jdbuilder.library import SORTS, filter_library, sort_library
-from jdbuilder.models import EmploymentType, JobDescription, WorkplaceType
+from jdbuilder.models import JobDescriptionQuerySet
+from jdbuilder.vocabulary import EmploymentType, LibrarySort, WorkplaceType
 from roles.models import Role
 
 # A ZIP is built while it streams, but every entry is a PDF rendered or read from the database:
@@ -78,7 +78,7 @@ class LibraryFilterForm(forms.Form):
         required=False,
         widget=DateInput(),
     )
-    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=LibrarySort.choices)
 
     def __init__(self, *args: Any, roles: QuerySet[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,19 +94,21 @@ class LibraryFilterForm(forms.Form):
             self.add_error("finalized_to", "Pick a date on or after the “from” date.")
         return cleaned
 
-    def apply(self, queryset: QuerySet[JobDescription]) -> QuerySet[JobDescription]:
+    def apply(self, queryset: JobDescriptionQuerySet) -> JobDescriptionQuerySet:
         """Filter and sort by the fields that are valid; an invalid field filters nothing."""
         data = getattr(self, "cleaned_data", {})
-        queryset = filter_library(
-            queryset,
-            q=data.get("q", ""),
-            role=data.get("role"),
-            workplace_type=data.get("workplace_type", ""),
-            employment_type=data.get("employment_type", ""),
-            finalized_from=data.get("finalized_from"),
-            finalized_to=data.get("finalized_to"),
+        role = data.get("role")
+        return (
+            queryset.search(data.get("q", ""))
+            .matching(
+                role_slug=role.slug if role else "",
+                workplace_type=data.get("workplace_type", ""),
+                employment_type=data.get("employment_type", ""),
+                finalized_from=data.get("finalized_from"),
+                finalized_to=data.get("finalized_to"),
+            )
+            .sorted_by(data.get("sort") or LibrarySort.NEWEST)
         )
-        return sort_library(queryset, data.get("sort") or "newest")
 
 
 class PublicIdsField(forms.Field):
@@ -135,7 +137,7 @@ class ZipSelectionForm(forms.Form):
 
     ids = PublicIdsField()
 
-    def __init__(self, *args: Any, library: QuerySet[JobDescription], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, library: JobDescriptionQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.library = library
 

@@ -1,7 +1,7 @@
 """The library page and the ZIP of selected PDFs.
 
-Both start from `library(user)`: issued JDs the user may read. A JD outside it is never listed,
-never counted and never put in a ZIP.
+Both start from `JobDescription.objects.library(user)`: issued JDs the user may read. A JD
+outside it is never listed, never counted and never put in a ZIP.
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
+from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
-from jdbuilder.library import latest_revisions_of, library, library_role_slugs
 from jdbuilder.library.forms import MAX_ZIP_ITEMS, LibraryFilterForm, ZipSelectionForm
 from jdbuilder.library.zip import Entry, stream_zip, unique_names
-from jdbuilder.models import EmploymentType, JobDescription, WorkplaceType
+from jdbuilder.models import JobDescription, JobDescriptionRevision
+from jdbuilder.services import export_revision
+from jdbuilder.snapshots import summarize
 from roles.models import Role
 
 PAGE_SIZE = 20
-WORKPLACE_LABELS = dict(WorkplaceType.choices)
-EMPLOYMENT_LABELS = dict(EmploymentType.choices)
 
 
 @dataclass(frozen=True)
@@ -48,19 +48,19 @@ class LibraryRow:
 
     @classmethod
     def of(cls, job_description: JobDescription) -> LibraryRow:
-        snapshot = job_description.latest_snapshot or {}
-        posting = snapshot.get("posting", {})
+        revision = job_description.latest_revision
+        summary = summarize(revision.snapshot)
         return cls(
             public_id=str(job_description.public_id),
-            title=snapshot.get("title", ""),
-            role_name=snapshot.get("role", {}).get("name", ""),
-            company_name=posting.get("company_name", ""),
-            location=posting.get("location", ""),
-            workplace_type=WORKPLACE_LABELS.get(posting.get("workplace_type", ""), ""),
-            employment_type=EMPLOYMENT_LABELS.get(posting.get("employment_type", ""), ""),
-            finalized_at=job_description.latest_finalized_at,
-            revision=job_description.latest_revision_number,
-            quality=job_description.latest_quality or {},
+            title=summary.title,
+            role_name=summary.role_name,
+            company_name=summary.company_name,
+            location=summary.location,
+            workplace_type=summary.workplace_type,
+            employment_type=summary.employment_type,
+            finalized_at=revision.finalized_at,
+            revision=revision.number,
+            quality=revision.quality or {},
         )
 
 
@@ -72,9 +72,9 @@ def _library_page(
     status: int = 200,
 ) -> HttpResponse:
     """The library with the filters of the query string (also used to show ZIP errors)."""
-    jobs = library(request.user)
+    jobs = JobDescription.objects.library(request.user)
     roles = (
-        Role.objects.filter(slug__in=library_role_slugs(jobs)).only("name", "slug").order_by("name")
+        Role.objects.filter(slug__in=jobs.latest_role_slugs()).only("name", "slug").order_by("name")
     )
     form = LibraryFilterForm(request.GET, roles=roles)
     form.is_valid()  # errors are shown; the valid fields still filter
@@ -112,7 +112,7 @@ def download_zip(request: HttpRequest) -> HttpResponse:
     The form posts to this URL with the library's query string, so an error shows the same page
     of the library, with the selection kept.
     """
-    jobs = library(request.user)
+    jobs = JobDescription.objects.library(request.user)
     form = ZipSelectionForm(request.POST, library=jobs)
     if not form.is_valid():
         return _library_page(
@@ -123,12 +123,17 @@ def download_zip(request: HttpRequest) -> HttpResponse:
         )
     ids = form.cleaned_data["ids"]
     order = {public_id: position for position, public_id in enumerate(ids)}
-    revisions = sorted(latest_revisions_of(jobs, ids), key=lambda rev: order[rev.jd_public_id])
+    chosen = JobDescriptionRevision.objects.latest_of(jobs.filter(public_id__in=ids))
+    revisions = sorted(chosen, key=lambda rev: order[rev.jd_public_id])
     pdf = FORMATS["pdf"]
-    names = unique_names(pdf.filename(revision.document()) for revision in revisions)
-    # `export` runs as the archive streams: a stored PDF is read, a missing one rendered and kept.
+    names = unique_names(pdf.filename(build_document(revision)) for revision in revisions)
+    # The export runs as the archive streams: a stored PDF is read, a missing one rendered and kept.
     entries = [
-        Entry(name, revision.finalized_at, lambda revision=revision: revision.export(pdf))
+        Entry(
+            name,
+            revision.finalized_at,
+            lambda revision=revision: export_revision(revision=revision, export_format=pdf),
+        )
         for name, revision in zip(names, revisions, strict=True)
     ]
     response = StreamingHttpResponse(stream_zip(entries), content_type="application/zip")

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from jdbuilder.documents.build import Document
+from jdbuilder.document import Document
 from roles.chart import ChartBar, skill_profile_svg
 
 register = template.Library()

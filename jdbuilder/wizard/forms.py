@@ -1,8 +1,9 @@
-"""One form (or formset) per wizard step.
+"""The wizard's step forms: role, tools, posting details and review (the two list steps are
+formsets, in `formsets`).
 
 Each step form receives the draft's role and the catalog it may choose from, validates every id
 it is sent against that catalog (a tampered POST gets a form error, never a server error), and
-turns its cleaned data into plain JSON with `to_choices()`, which the draft keeps.
+turns its cleaned data into the step's typed value with `to_choices()`, which `save_step` keeps.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from jdbuilder.models import EmploymentType, SalaryPeriod, Seniority, WorkplaceType
-from roles.models import Importance, ProficiencyLevel, Role
+from jdbuilder.catalog import RoleCatalog
+from jdbuilder.defaults import DEFAULT_EEO_STATEMENT, DEFAULT_HOW_TO_APPLY
+from jdbuilder.drafts import Posting, ToolChoice
+from jdbuilder.services import RoleChoice
+from jdbuilder.vocabulary import EmploymentType, SalaryPeriod, Seniority, WorkplaceType
+from roles.models import Role
 
-MAX_CUSTOM_RESPONSIBILITIES = 10
-MAX_ADDED_SKILLS = 10
 MAX_OTHER_TOOLS = 10
 MAX_TOOL_NAME = 60
-MAX_RESPONSIBILITY = 300
 MAX_BENEFIT_LINES = 20
 # Line caps on the multi-line texts, beside their character caps: a thousand one-letter lines
 # would make every export dozens of pages long.
@@ -38,31 +40,24 @@ MAX_LINES = {
 ROLE_CHOICES_SHOWN = 50
 CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 
-DEFAULT_EEO_STATEMENT = (
-    "We are an equal-opportunity employer. We welcome applicants of every background and "
-    "consider all qualified applicants without regard to race, colour, religion, sex, sexual "
-    "orientation, gender identity, national origin, age, disability or veteran status. If you "
-    "need an adjustment to apply or interview, tell us and we will make it."
-)
-DEFAULT_HOW_TO_APPLY = (
-    "Send your CV and a few lines on a project you are proud of. We reply to every applicant."
-)
-
-
-def level_label(level: ProficiencyLevel) -> str:
-    return f"{level.name}: {level.descriptor}"
-
 
 class StepForm(forms.Form):
-    """A wizard step form: knows its role and turns its cleaned data into JSON."""
+    """A wizard step form: knows its role and catalog, and turns its cleaned data into the
+    step's value."""
 
-    def __init__(self, *args: Any, role: Role | None = None, catalog=None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        role: Role | None = None,
+        catalog: RoleCatalog | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.role = role
         self.catalog = catalog
         super().__init__(*args, **kwargs)
 
-    def to_choices(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+    def to_choices(self) -> Any:
+        raise NotImplementedError
 
 
 class RoleStepForm(StepForm):
@@ -91,174 +86,11 @@ class RoleStepForm(StepForm):
         self.shown_roles = shown
         self.search = search
 
-    def to_choices(self) -> dict[str, Any]:
+    def to_choices(self) -> RoleChoice:
         data = self.cleaned_data
-        return {
-            "role": data["role_choice"].pk,
-            "seniority": data["seniority"],
-            "title": data["title"],
-        }
-
-
-class ResponsibilityForm(forms.Form):
-    task = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    include = forms.BooleanField(required=False, label="Include")
-    text = forms.CharField(required=False, max_length=MAX_RESPONSIBILITY, label="Responsibility")
-    area = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        label="Task area",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    order = forms.IntegerField(
-        required=False, min_value=0, max_value=999, label="Order", widget=forms.NumberInput
-    )
-
-    def __init__(self, *args: Any, catalog=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Choices from the draft's catalog, loaded once for all rows.
-        self.fields["area"].choices = [(area.pk, area.name) for area in catalog.areas]
-        self.fields["area"].error_messages["invalid_choice"] = "Choose a task area."
-
-
-class StepFormSet(forms.BaseFormSet):
-    """A formset step: knows its role and turns its cleaned rows into JSON."""
-
-    def __init__(self, *args: Any, role: Role | None = None, catalog=None, **kwargs: Any) -> None:
-        self.role = role
-        self.catalog = catalog
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "catalog": self.catalog}
-
-    def rows_are_valid(self) -> bool:
-        """False when a row or the management form failed: then clean() has nothing to add
-        (an error raised by clean() would replace the formset's own message)."""
-        return self.management_form.is_valid() and not any(self.errors)
-
-
-class BaseResponsibilityFormSet(StepFormSet):
-    def clean(self) -> None:
-        if not self.rows_are_valid():
-            return
-        role_tasks = self.catalog.tasks_by_id
-        seen, included, custom = set(), [], 0
-        for form in self.forms:
-            data = form.cleaned_data
-            task_id, text = data.get("task"), (data.get("text") or "").strip()
-            if task_id is not None:
-                if task_id not in role_tasks:
-                    raise ValidationError(
-                        "A responsibility was sent that is not one of this role's tasks."
-                    )
-                if task_id in seen:
-                    raise ValidationError("A task was sent twice.")
-                seen.add(task_id)
-                if data.get("include"):
-                    task = role_tasks[task_id]
-                    included.append((data.get("order"), task.text, task_id, task.area_id))
-            elif text:
-                custom += 1
-                if data.get("area") in (None, ""):
-                    form.add_error("area", "Choose the task area of your responsibility.")
-                    continue
-                included.append((data.get("order"), text, None, data["area"]))
-        if custom > MAX_CUSTOM_RESPONSIBILITIES:
-            raise ValidationError(
-                f"Add at most {MAX_CUSTOM_RESPONSIBILITIES} responsibilities of your own."
-            )
-        if not included:
-            raise ValidationError("Keep at least one responsibility.")
-        # Rows without an order keep their place after the numbered ones.
-        ordered = sorted(
-            enumerate(included), key=lambda item: (item[1][0] is None, item[1][0] or 0, item[0])
+        return RoleChoice(
+            role=data["role_choice"], seniority=data["seniority"], title=data["title"]
         )
-        self.items = [
-            {"task": task_id, "text": text, "area": area_id}
-            for _, (_, text, task_id, area_id) in ordered
-        ]
-
-    def to_choices(self) -> dict[str, Any]:
-        return {"items": self.items}
-
-
-ResponsibilityFormSet = forms.formset_factory(
-    ResponsibilityForm,
-    formset=BaseResponsibilityFormSet,
-    extra=3,
-    max_num=200,
-    absolute_max=200,
-    validate_max=True,
-)
-
-
-SELECT = {"class": "form-select"}
-
-
-class SkillRowForm(forms.Form):
-    skill = forms.TypedChoiceField(
-        coerce=int, required=False, label="Skill", widget=forms.Select(attrs=SELECT)
-    )
-    include = forms.BooleanField(required=False, label="Include")
-    level = forms.TypedChoiceField(coerce=int, label="Level", widget=forms.Select(attrs=SELECT))
-    importance = forms.ChoiceField(
-        choices=Importance.choices,
-        label="Required or nice to have",
-        widget=forms.Select(attrs=SELECT),
-    )
-
-    def __init__(self, *args: Any, catalog=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["skill"].choices = [("", "Choose a skill to add")] + [
-            (skill.pk, skill.name) for skill in catalog.skills
-        ]
-        self.fields["level"].choices = [(lvl.rank, level_label(lvl)) for lvl in catalog.levels]
-        self.fields["skill"].error_messages["invalid_choice"] = "Choose a skill from the catalog."
-        self.fields["level"].error_messages["invalid_choice"] = (
-            "Choose a level on the proficiency scale."
-        )
-
-
-class BaseSkillFormSet(StepFormSet):
-    def clean(self) -> None:
-        if not self.rows_are_valid():
-            return
-        role_skill_ids = self.catalog.role_skill_ids
-        seen, items, added = set(), [], 0
-        for form in self.forms:
-            data = form.cleaned_data
-            skill_id = data.get("skill")
-            if skill_id in (None, ""):
-                continue
-            if skill_id in seen:
-                raise ValidationError("Each skill can appear only once.")
-            seen.add(skill_id)
-            if skill_id not in role_skill_ids:
-                added += 1
-            elif not data.get("include"):
-                continue
-            items.append(
-                {"skill": skill_id, "level": data["level"], "importance": data["importance"]}
-            )
-        if added > MAX_ADDED_SKILLS:
-            raise ValidationError(f"Add at most {MAX_ADDED_SKILLS} skills beyond the role's own.")
-        if not items:
-            raise ValidationError("Keep at least one skill.")
-        self.items = items
-
-    def to_choices(self) -> dict[str, Any]:
-        return {"items": self.items}
-
-
-SkillFormSet = forms.formset_factory(
-    SkillRowForm,
-    formset=BaseSkillFormSet,
-    extra=3,
-    max_num=200,
-    absolute_max=200,
-    validate_max=True,
-)
 
 
 class ToolsStepForm(StepForm):
@@ -292,16 +124,16 @@ class ToolsStepForm(StepForm):
             raise ValidationError(f"List at most {MAX_OTHER_TOOLS} other tools.")
         return names
 
-    def to_choices(self) -> dict[str, Any]:
+    def to_choices(self) -> tuple[ToolChoice, ...]:
         by_id = {tool.pk: tool for tool in self.catalog.tools}
-        items = [
-            {"tool": pk, "name": by_id[pk].name, "area": by_id[pk].area_id}
+        chosen = [
+            ToolChoice(tool=pk, name=by_id[pk].name, area=by_id[pk].area_id)
             for pk in self.cleaned_data["tools"]
         ]
-        items += [
-            {"tool": None, "name": name, "area": None} for name in self.cleaned_data["other_tools"]
+        named = [
+            ToolChoice(tool=None, name=name, area=None) for name in self.cleaned_data["other_tools"]
         ]
-        return {"items": items}
+        return (*chosen, *named)
 
 
 class PostingStepForm(StepForm):
@@ -396,13 +228,16 @@ class PostingStepForm(StepForm):
         self.check_line_caps(data)
         return data
 
-    def to_choices(self) -> dict[str, Any]:
+    def to_choices(self) -> Posting:
         data = dict(self.cleaned_data)
         for key in ("salary_min", "salary_max"):
             data[key] = str(data[key]) if data[key] is not None else None
         data["closing_date"] = data["closing_date"].isoformat() if data["closing_date"] else None
-        return data
+        return Posting(**data)
 
 
 class ReviewStepForm(StepForm):
     """Nothing to fill in: the review step shows the JD and finalizes it."""
+
+    def to_choices(self) -> None:
+        return None

@@ -1,10 +1,11 @@
 """The job-description wizard: django-formtools' NamedUrlWizardView with its gaps closed.
 
 What differs from formtools' defaults, and why:
-- storage lives on the draft (`JobDescriptionStorage`), not in the session under the class
-  name, so two tabs on two drafts never mix and a closed browser loses nothing;
-- every accepted POST saves the draft with a version check, so of two tabs on one draft the
-  later save gets a conflict message instead of silently overwriting the other;
+- storage lives on the draft (`DraftStorage`), not in the session under the class name, so two
+  tabs on two drafts never mix and a closed browser loses nothing;
+- every accepted POST goes to `jdbuilder.services.save_step`, which keeps the step's choices and
+  rescores the draft in one version-checked UPDATE: of two tabs on one draft, the later save gets
+  a conflict message instead of silently overwriting the other;
 - an unknown step, a missing management form or a tampered value gets a 400 or a form error,
   never a server error;
 - "back" and the step links keep what was typed on the current step;
@@ -17,35 +18,32 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
+from jdbuilder.catalog import RoleCatalog
 from jdbuilder.checks import run_checks
-from jdbuilder.models import JobDescription, WizardStep
-from jdbuilder.services import AlreadyFinal, finalize_job_description
-from jdbuilder.wizard import forms
-from jdbuilder.wizard.catalog import RoleCatalog
-from jdbuilder.wizard.defaults import ROLE_DEPENDENT_STEPS, default_choices, initial_for_step
-from jdbuilder.wizard.storage import JobDescriptionStorage
+from jdbuilder.documents.build import build_document
+from jdbuilder.models import JobDescription
+from jdbuilder.services import DraftChanged, StepSaved, finalize_job_description, save_step
+from jdbuilder.vocabulary import WizardStep
+from jdbuilder.wizard import forms, formsets
+from jdbuilder.wizard.initial import initial_for_step
+from jdbuilder.wizard.storage import DraftStorage, unsaved_input
 
 STEPS = [
-    ("role", forms.RoleStepForm),
-    ("responsibilities", forms.ResponsibilityFormSet),
-    ("skills", forms.SkillFormSet),
-    ("tools", forms.ToolsStepForm),
-    ("posting", forms.PostingStepForm),
-    ("review", forms.ReviewStepForm),
+    (WizardStep.ROLE, forms.RoleStepForm),
+    (WizardStep.RESPONSIBILITIES, formsets.ResponsibilityFormSet),
+    (WizardStep.SKILLS, formsets.SkillFormSet),
+    (WizardStep.TOOLS, forms.ToolsStepForm),
+    (WizardStep.POSTING, forms.PostingStepForm),
+    (WizardStep.REVIEW, forms.ReviewStepForm),
 ]
 STEP_TITLES = dict(WizardStep.choices)
 VERSION_FIELD = "jd_version"
-
-
-class ConflictError(Exception):
-    """Someone saved the draft since this page was rendered."""
 
 
 class JobDescriptionWizard(NamedUrlWizardView):
@@ -67,15 +65,13 @@ class JobDescriptionWizard(NamedUrlWizardView):
             messages.info(request, "This job description is final. Choose “Edit” to revise it.")
             return redirect(self.job_description)
         self.catalog = RoleCatalog(
-            self.job_description.role, chosen_tool_ids=self.job_description.chosen_tool_ids()
+            self.job_description.role, chosen_tool_ids=self.job_description.chosen.tool_ids
         )
         self.version = self.job_description.lock_version
         # formtools' dispatch would build its storage from the class name: build ours, then
         # continue with the dispatch below formtools' (TemplateView's).
         self.prefix = self.get_prefix(request, *args, **kwargs)
-        self.storage = JobDescriptionStorage(
-            self.prefix, request, job_description=self.job_description
-        )
+        self.storage = DraftStorage(self.job_description)
         self.steps = StepsHelper(self)
         return super(WizardView, self).dispatch(request, *args, **kwargs)
 
@@ -110,26 +106,43 @@ class JobDescriptionWizard(NamedUrlWizardView):
             if goto not in form_list:
                 return HttpResponseBadRequest("No such step.")
             # Going elsewhere keeps what was typed here, valid or not yet.
-            if form.is_valid():
-                self.remember(step, form)
-            self.storage.set_step_data(step, self.get_form_step_data(form))
-            self.storage.current_step = goto
-            return self.save_and_redirect(goto, form)
+            return self.save_and_redirect(step, form, next_step=goto)
 
         if not form.is_valid():
             return self.render(form)
-        self.remember(step, form)
-        self.storage.set_step_data(step, self.get_form_step_data(form))
         if step == self.steps.last:
             return self.render_done(form, **kwargs)
-        next_step = self.get_next_step(step)
-        self.storage.current_step = next_step
-        return self.save_and_redirect(next_step, form)
+        return self.save_and_redirect(step, form, next_step=self.get_next_step(step))
 
-    def save_and_redirect(self, step: str, form) -> HttpResponse:
-        if not self.job_description.save_wizard_state(expected_version=self.version):
+    def save_and_redirect(self, step: str, form, *, next_step: str) -> HttpResponse:
+        """Save `step` (its choices if valid, else what was typed) and go to `next_step`."""
+        valid = form.is_valid()
+        try:
+            saved = save_step(
+                job_description=self.job_description,
+                step=step,
+                expected_version=self.version,
+                next_step=next_step,
+                value=form.to_choices() if valid else None,
+                unsaved_input=None if valid else unsaved_input(form),
+            )
+        except DraftChanged:
             return self.render_conflict(form)
-        return redirect(self.get_step_url(step))
+        self.tell_what_restarted(saved)
+        return redirect(self.get_step_url(next_step))
+
+    def tell_what_restarted(self, saved: StepSaved) -> None:
+        jd = self.job_description
+        if saved.role_changed:
+            messages.info(
+                self.request,
+                f"Responsibilities, skills and tools now start from the {jd.role.name} role.",
+            )
+        elif saved.restarted:
+            messages.info(
+                self.request,
+                f"Skill levels now start from the defaults for a {jd.seniority_choice.label} hire.",
+            )
 
     def render_conflict(self, form) -> HttpResponse:
         form.is_valid()  # show its field errors too
@@ -140,47 +153,37 @@ class JobDescriptionWizard(NamedUrlWizardView):
         )
         return self.render(form, conflict=message, status=409)
 
-    def render_revalidation_failure(self, failed_step, form, **kwargs):
-        messages.warning(
-            self.request, f"Please complete “{STEP_TITLES[failed_step]}” before finalizing."
-        )
-        self.storage.current_step = failed_step
-        return self.save_and_redirect(failed_step, form)
-
     def render_done(self, form, **kwargs):
-        # Straight to formtools' revalidation and done(): no redirect to a GET "done" URL.
-        return WizardView.render_done(self, form, **kwargs)
+        """Finalize if every step is saved; else send the manager to the first one that is not.
+
+        Replaces formtools' revalidation of every step's stored POST: a saved step's choices are
+        on the draft, and a step left with input not yet valid keeps that input.
+        """
+        chosen = self.job_description.chosen
+        for step in self.get_form_list():
+            if step == self.steps.last:
+                break
+            if self.storage.has_unsaved_input(step) or not chosen.is_saved(step):
+                messages.warning(
+                    self.request, f"Please complete “{STEP_TITLES[step]}” before finalizing."
+                )
+                return self.save_and_redirect(self.steps.last, form, next_step=step)
+        return self.done([form], **kwargs)
 
     def done(self, form_list, **kwargs):
         # One transaction: a finalize that fails leaves the draft exactly as it was.
         try:
-            with transaction.atomic():
-                if not self.job_description.save_wizard_state(expected_version=self.version):
-                    raise AlreadyFinal
-                revision = finalize_job_description(
-                    job_description=self.job_description,
-                    user=self.request.user,
-                    expected_version=self.job_description.lock_version,
-                )
-        except AlreadyFinal:
+            revision = finalize_job_description(
+                job_description=self.job_description,
+                user=self.request.user,
+                expected_version=self.version,
+            )
+        except DraftChanged:
             return self.render_conflict(form_list[-1])
         messages.success(self.request, f"Finalized as revision {revision.number}.")
         return redirect(self.job_description)
 
     # --- forms ----------------------------------------------------------------------------
-
-    def get_form_step_data(self, form):
-        """What a step keeps of a POST: only its own fields, without NUL characters.
-
-        formtools keeps the whole POST; junk keys would grow the draft, and PostgreSQL's jsonb
-        refuses NUL, so a typed NUL would make a save fail.
-        """
-        own = f"{form.prefix}-"
-        return {
-            key: [value.replace("\x00", "") for value in form.data.getlist(key)]
-            for key in form.data
-            if key.startswith(own)
-        }
 
     def get_prefix(self, request, *args, **kwargs) -> str:
         return "jd_wizard"
@@ -198,50 +201,6 @@ class JobDescriptionWizard(NamedUrlWizardView):
 
     def get_form_initial(self, step):
         return initial_for_step(step, self.job_description, self.catalog)
-
-    def remember(self, step: str, form) -> None:
-        """Keep a valid step's choices on the draft; a new role or seniority resets defaults."""
-        jd = self.job_description
-        if step == "review":
-            return
-        if step != "role":
-            jd.choices = {**jd.choices, step: form.to_choices()}
-        else:
-            self.remember_role(form)
-        jd.refresh_quality()
-
-    def remember_role(self, form) -> None:
-        """A new role restarts the role's own steps; a new seniority restarts the skill levels."""
-        jd = self.job_description
-        data = form.cleaned_data
-        role_changed = data["role_choice"].pk != jd.role_id
-        seniority_changed = data["seniority"] != jd.seniority
-        jd.role, jd.seniority, jd.title = data["role_choice"], data["seniority"], data["title"]
-        if role_changed:
-            self.catalog = RoleCatalog(jd.role)
-            jd.choices = {
-                **jd.choices,
-                **{
-                    key: value
-                    for key, value in default_choices(self.catalog, seniority=jd.seniority).items()
-                    if key in ROLE_DEPENDENT_STEPS
-                },
-            }
-            self.storage.clear_steps(ROLE_DEPENDENT_STEPS)
-            messages.info(
-                self.request,
-                f"Responsibilities, skills and tools now start from the {jd.role.name} role.",
-            )
-        elif seniority_changed:
-            jd.choices = {
-                **jd.choices,
-                "skills": default_choices(self.catalog, seniority=jd.seniority)["skills"],
-            }
-            self.storage.clear_steps(["skills"])
-            messages.info(
-                self.request,
-                f"Skill levels now start from the defaults for a {jd.seniority_choice.label} hire.",
-            )
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -274,7 +233,7 @@ class JobDescriptionWizard(NamedUrlWizardView):
         elif step == "tools":
             context["tool_groups"] = self.tool_groups(form)
         elif step == "review":
-            document = jd.current_document()
+            document = build_document(jd)
             report = run_checks(document)
             context.update(document=document, report=report, marks=report.places_by_field())
         return context

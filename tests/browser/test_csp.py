@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from jdbuilder.models import JobDescription
 from roles.models import Role
 from tests.browser.conftest import PASSWORD
+from tests.factories import DraftFactory
 
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -104,7 +104,7 @@ def test_site_pages_have_no_csp_violation(
 ):
     base = live_server.url
     final = make_final_jd_live(live_manager)
-    draft = JobDescription.start(owner=live_manager, role=Role.objects.get(slug="data-analyst"))
+    draft = DraftFactory(owner=live_manager, role="data-analyst")
 
     sign_in(page, live_server, live_manager, csp)
     csp.visit(f"{base}/roles/", "the role list")

@@ -8,11 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from jdbuilder.models import JobDescription
-from jdbuilder.services import finalize_job_description
-from roles.models import Role
 from tests.browser.conftest import assert_accessible
-from tests.support.jds import full_posting
+from tests.support.jds import make_final_jd
 
 
 @pytest.fixture
@@ -20,14 +17,7 @@ def issued(live_catalog, live_manager):
     """Four JDs issued by the manager, as the wizard would leave them."""
 
     def make(title, slug, **posting):
-        jd = JobDescription.start(owner=live_manager, role=Role.objects.get(slug=slug))
-        jd.title = title
-        jd.choices = {**jd.choices, "posting": full_posting(**posting)}
-        jd.save()
-        finalize_job_description(
-            job_description=jd, user=live_manager, expected_version=jd.lock_version
-        )
-        return jd
+        return make_final_jd(live_manager, title=title, slug=slug, **posting)
 
     return [
         make("Backend Engineer", "software-engineer", company_name="Acme Analytics"),

@@ -2,9 +2,8 @@ import re
 
 from playwright.sync_api import expect
 
-from jdbuilder.models import JobDescription
-from roles.models import Role
 from tests.browser.conftest import assert_accessible
+from tests.factories import DraftFactory
 
 HOSTILE = "We want a young, aggressive rockstar who dominates"
 FIXED = "Mentor engineers and share what you learn in design reviews"
@@ -20,8 +19,7 @@ def go_to_step(page, name):
 def test_review_shows_each_problem_in_place_and_turns_clean_after_fixing(
     page, live_server, live_catalog, live_manager, sign_in
 ):
-    role = Role.objects.get(slug="software-engineer")
-    draft = JobDescription.start(owner=live_manager, role=role)
+    draft = DraftFactory(owner=live_manager)
     sign_in(live_manager, next_path=f"/jd/{draft.public_id}/edit/role/")
     page.get_by_role("button", name="Save and continue").click()
 

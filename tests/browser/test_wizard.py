@@ -3,7 +3,8 @@ import re
 
 from playwright.sync_api import expect
 
-from jdbuilder.models import JobDescription, Status
+from jdbuilder.models import JobDescription
+from jdbuilder.vocabulary import Status
 from tests.browser.conftest import assert_accessible
 from tests.factories import ManagerFactory
 

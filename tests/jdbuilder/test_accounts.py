@@ -47,7 +47,9 @@ def test_demo_accounts_print_credentials_that_work(settings):
 
 
 def test_demo_manager_gets_one_final_demo_jd(settings, catalog):
-    from jdbuilder.models import JobDescription, Status
+    from jdbuilder.documents.build import build_document
+    from jdbuilder.models import JobDescription
+    from jdbuilder.vocabulary import Status
 
     settings.DEBUG = True
     out = StringIO()
@@ -55,7 +57,7 @@ def test_demo_manager_gets_one_final_demo_jd(settings, catalog):
     call_command("create_demo_accounts", stdout=StringIO())
     jd = JobDescription.objects.get()
     assert jd.owner.username == "manager" and jd.status == Status.FINAL
-    document = jd.revisions.get().document()
+    document = build_document(jd.revisions.get())
     assert document.company_name == "Northwind Health Analytics"
     assert document.compensation.text == "165,000 to 205,000 USD a year"
     assert "Demo job description" in out.getvalue()

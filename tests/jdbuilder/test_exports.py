@@ -20,9 +20,7 @@ from markdown_it import MarkdownIt
 
 from jdbuilder.documents.docx import render_docx
 from jdbuilder.documents.text import escape_markdown, render_markdown, render_text
-from jdbuilder.models import JobDescription
-from roles.models import Role
-from tests.factories import ManagerFactory
+from tests.factories import DraftFactory, ManagerFactory
 from tests.jdbuilder.test_jsonld import POSTED, REMOTE, make_document
 
 CONTENT_TYPES = {
@@ -169,7 +167,7 @@ class TestDownloads:
     def test_a_draft_never_finalized_has_no_downloads(
         self, client, catalog, manager, recruiter, fmt
     ):
-        draft = JobDescription.start(owner=manager, role=Role.objects.get(slug="software-engineer"))
+        draft = DraftFactory(owner=manager)
         for user in (manager, recruiter):
             client.force_login(user)
             assert download(client, draft, fmt).status_code == 404

@@ -15,11 +15,9 @@ import pytest
 
 from jdbuilder.documents.html import render_html
 from jdbuilder.models import JobDescription
-from jdbuilder.services import finalize_job_description
-from roles.models import Role
+from tests.factories import FinalJobDescriptionFactory
 from tests.jdbuilder import vnu as nu
 from tests.jdbuilder.test_jsonld import REMOTE, make_document, make_snapshot
-from tests.support.jds import full_posting
 
 # Typed into every field: ends the JSON-LD script, adds elements that would load resources, opens
 # a comment and a CDATA end, uses entities and template syntax.
@@ -97,25 +95,13 @@ def assert_valid(messages: list[nu.Message]) -> None:
 
 def final_jd_with_text_everywhere(owner, text: str) -> JobDescription:
     """A finalized JD with `text` in every field a manager types, custom task and tool included."""
-    jd = JobDescription.start(owner=owner, role=Role.objects.get(slug="software-engineer"))
-    jd.title = text[:150]
-    posting = full_posting(
-        **dict.fromkeys(POSTING_TEXT_FIELDS, text),
-        workplace_type="remote",
+    return FinalJobDescriptionFactory(
+        owner=owner,
+        title=text[:150],
+        posting={**dict.fromkeys(POSTING_TEXT_FIELDS, text), "workplace_type": "remote"},
+        extra_responsibilities=[text],
+        extra_tools=[text],
     )
-    responsibilities = jd.choices["responsibilities"]["items"] + [
-        {"task": None, "text": text, "area": None}
-    ]
-    tools = jd.choices["tools"]["items"] + [{"tool": None, "name": text, "area": None}]
-    jd.choices = {
-        **jd.choices,
-        "posting": posting,
-        "responsibilities": {"items": responsibilities},
-        "tools": {"items": tools},
-    }
-    jd.save()
-    finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
-    return jd
 
 
 def download_html(client, jd) -> str:

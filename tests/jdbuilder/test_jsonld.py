@@ -13,14 +13,15 @@ from typing import Any
 
 import pytest
 
-from jdbuilder.documents.build import Document, build_document
+from jdbuilder.document import Document
 from jdbuilder.documents.jsonld import (
     description_html,
     job_posting,
     jsonld_script_body,
     render_jsonld,
 )
-from tests.support.jds import full_posting
+from jdbuilder.snapshots import read_snapshot
+from tests.factories import full_posting
 
 POSTED = datetime.date(2030, 1, 15)
 
@@ -77,7 +78,7 @@ def make_snapshot(*, posting: dict[str, Any] | None = None, **overrides: Any) ->
 def make_document(
     *, date_posted: datetime.date | None = POSTED, posting: dict | None = None, **overrides: Any
 ) -> Document:
-    return build_document(make_snapshot(posting=posting, **overrides), date_posted=date_posted)
+    return read_snapshot(make_snapshot(posting=posting, **overrides), date_posted=date_posted)
 
 
 REMOTE = {"workplace_type": "remote", "applicant_location": "United States"}

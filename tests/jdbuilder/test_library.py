@@ -16,12 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.library.forms import MAX_ZIP_ITEMS
 from jdbuilder.library.zip import Entry, stream_zip, unique_names
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
-from roles.models import Role
-from tests.factories import ManagerFactory, RecruiterFactory, StaffFactory
+from jdbuilder.services import RoleChoice, export_revision, finalize_job_description, save_step
+from tests.factories import DraftFactory, ManagerFactory, RecruiterFactory, StaffFactory
+from tests.support.jds import clone_issued
 
 pytestmark = pytest.mark.django_db
 
@@ -68,35 +70,7 @@ def rows(response) -> list[str]:
 
 
 def draft(owner, title: str) -> JobDescription:
-    jd = JobDescription.start(owner=owner, role=Role.objects.get(slug="data-analyst"))
-    jd.title = title
-    jd.save()
-    return jd
-
-
-def clone_issued(source: JobDescription, count: int, *, prefix: str = "Clone") -> list:
-    """`count` more issued JDs like `source`, made in two bulk inserts (fast for big libraries)."""
-    revision = source.revisions.get()
-    jds = JobDescription.objects.bulk_create(
-        JobDescription(
-            owner=source.owner,
-            role=source.role,
-            title=f"{prefix} {n:02d}",
-            status="final",
-            choices=source.choices,
-        )
-        for n in range(count)
-    )
-    JobDescriptionRevision.objects.bulk_create(
-        JobDescriptionRevision(
-            job_description=jd,
-            number=1,
-            snapshot={**revision.snapshot, "title": jd.title, "public_id": str(jd.public_id)},
-            finalized_by=source.owner,
-        )
-        for jd in jds
-    )
-    return jds
+    return DraftFactory(owner=owner, role="data-analyst", title=title)
 
 
 def latest(jd: JobDescription) -> JobDescriptionRevision:
@@ -174,14 +148,19 @@ class TestRows:
         assert f'name="ids" value="{jd.public_id}"' in html
 
     def test_a_reopened_jd_shows_its_issued_revision_not_the_new_draft(self, people, make_final_jd):
-        from jdbuilder.services import finalize_job_description
-
         owner = people["owner"]
         jd = make_final_jd(owner, title="Issued title", company_name="First Co")
         jd.reopen()
-        jd.title = "Unissued draft title"
-        jd.choices = {**jd.choices, "posting": {**jd.choices["posting"], "company_name": "Next"}}
-        jd.save()
+        role_step = RoleChoice(role=jd.role, seniority=jd.seniority, title="Unissued draft title")
+        posting = dataclasses.replace(jd.chosen.posting, company_name="Next")
+        for step, value in [("role", role_step), ("posting", posting)]:
+            save_step(
+                job_description=jd,
+                step=step,
+                value=value,
+                expected_version=jd.lock_version,
+                next_step="review",
+            )
         client = client_for(people["recruiter"])
         [row] = client.get(LIBRARY).context["rows"]
         assert (row.title, row.company_name, row.revision) == ("Issued title", "First Co", 1)
@@ -407,13 +386,14 @@ class TestZip:
         )
         files = read_zip(response)
         pdf = FORMATS["pdf"]
-        expected_names = [pdf.filename(latest(jd).document()) for jd in chosen]
+        expected_names = [pdf.filename(build_document(latest(jd))) for jd in chosen]
         assert list(files) == expected_names  # in the order selected
         assert expected_names[0] == "engineer-0-company-0-r1.pdf"
         for jd, name in zip(chosen, expected_names, strict=True):
             single = client.get(reverse("jd:download", args=[jd.public_id, "pdf"]), follow=True)
             assert single["Content-Disposition"] == f'attachment; filename="{name}"'
-            assert files[name] == single.content == latest(jd).export(pdf)
+            stored = export_revision(revision=latest(jd), export_format=pdf)
+            assert files[name] == single.content == stored
             assert files[name].startswith(b"%PDF")
 
     def test_stored_pdfs_are_reused(self, people, jds, pdf_renderer):

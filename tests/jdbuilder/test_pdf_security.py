@@ -20,24 +20,27 @@ import pytest
 from django.conf import settings
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
+from jdbuilder.catalog import RoleCatalog
+from jdbuilder.document import Document, Group, SkillLine
 from jdbuilder.documents import pdf
-from jdbuilder.documents.build import Document, Group, SkillLine
+from jdbuilder.documents.build import build_document
 from jdbuilder.documents.pdf import BASE_URL, BlockedURL, fetch_static, render_pdf
+from jdbuilder.drafts import Responsibility, SkillChoice, ToolChoice
 from jdbuilder.models import JobDescription, JobDescriptionRevision
-from jdbuilder.services import finalize_job_description
-from jdbuilder.wizard.catalog import RoleCatalog
 from jdbuilder.wizard.forms import (
-    MAX_ADDED_SKILLS,
-    MAX_CUSTOM_RESPONSIBILITIES,
     MAX_LINES,
     MAX_OTHER_TOOLS,
-    MAX_RESPONSIBILITY,
     MAX_TOOL_NAME,
     PostingStepForm,
     RoleStepForm,
 )
+from jdbuilder.wizard.formsets import (
+    MAX_ADDED_SKILLS,
+    MAX_CUSTOM_RESPONSIBILITIES,
+    MAX_RESPONSIBILITY,
+)
 from roles.models import Role
-from tests.support.jds import full_posting
+from tests.factories import FinalJobDescriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,42 +199,36 @@ def final_revision(
     custom_tools: list[str] = (),
     all_tasks: bool = False,
     all_tools: bool = False,
-    skills: list[dict] | None = None,
+    skills: list[SkillChoice] | None = None,
     slug: str = "software-engineer",
 ) -> JobDescriptionRevision:
     """A finalized revision with these choices, through the real snapshot."""
     role = Role.objects.get(slug=slug)
     catalog = RoleCatalog(role)
-    jd = JobDescription.start(owner=owner, role=role)
     title_cap = JobDescription._meta.get_field("title").max_length
-    jd.title = title[:title_cap]  # PostgreSQL enforces the column; the snapshot gets all of it
-    choices = dict(jd.choices)
-    responsibilities = (
-        [
-            {"task": rt.task_id, "text": rt.task.text, "area": rt.task.area_id}
+    area = catalog.areas[0].pk
+    jd = FinalJobDescriptionFactory(
+        owner=owner,
+        role=role,
+        # PostgreSQL enforces the column; the snapshot gets all of it (below).
+        title=title[:title_cap],
+        posting=posting,
+        responsibilities=[
+            Responsibility(task=rt.task_id, text=rt.task.text, area=rt.task.area_id)
             for rt in catalog.role_tasks
         ]
         if all_tasks
-        else list(choices["responsibilities"]["items"])
-    )
-    area = catalog.areas[0].pk
-    responsibilities += [{"task": None, "text": t, "area": area} for t in custom_responsibilities]
-    tools = (
-        [{"tool": t.pk, "name": t.name, "area": t.area_id} for t in catalog.tools]
+        else None,
+        extra_responsibilities=[
+            Responsibility(task=None, text=text, area=area) for text in custom_responsibilities
+        ],
+        tools=[ToolChoice(tool=t.pk, name=t.name, area=t.area_id) for t in catalog.tools]
         if all_tools
-        else list(choices["tools"]["items"])
+        else None,
+        extra_tools=custom_tools,
+        skills=skills,
     )
-    tools += [{"tool": None, "name": name, "area": None} for name in custom_tools]
-    choices["responsibilities"] = {"items": responsibilities}
-    choices["tools"] = {"items": tools}
-    if skills is not None:
-        choices["skills"] = {"items": skills}
-    choices["posting"] = full_posting(**posting)
-    jd.choices = choices
-    jd.save()
-    revision = finalize_job_description(
-        job_description=jd, user=owner, expected_version=jd.lock_version
-    )
+    revision = jd.latest_revision
     if len(title) > title_cap:
         # Longer than the wizard allows: proves the renderer is safe even past the caps.
         revision.snapshot = {**revision.snapshot, "title": title}
@@ -347,7 +344,7 @@ class TestFetcher:
         # Fonts load once per process into the shared font configuration: start a fresh one.
         pdf._font_config.cache_clear()
         revision = final_revision(manager, title="Engineer", posting={})
-        render_pdf(revision.document())
+        render_pdf(build_document(revision))
         assert f"{BASE_URL}static/fonts/DejaVuSans.ttf" in fetched
         assert f"{BASE_URL}static/fonts/DejaVuSans-Bold.ttf" in fetched
         assert all(url.startswith(f"{BASE_URL}static/") for url in fetched), fetched
@@ -381,7 +378,7 @@ def attacked_pdf(manager, catalog, listener, secret_file):
         custom_responsibilities=lines,
         custom_tools=lines,
     )
-    document = revision.document()
+    document = build_document(revision)
     content = render_pdf(document)
     return {"document": document, "pdf": content, "attacks": lines, "listener": listener}
 
@@ -578,14 +575,14 @@ def largest_role() -> Role:
     return max(Role.objects.all(), key=lambda role: len(RoleCatalog(role).role_tasks))
 
 
-def every_skill(role: Role) -> list[dict]:
+def every_skill(role: Role) -> list[SkillChoice]:
     """The role's skills and as many others as the wizard lets a manager add, all at the top."""
     catalog = RoleCatalog(role)
     top = max(level.rank for level in catalog.levels)
     own = [rs.skill_id for rs in catalog.role_skills]
     others = [s.pk for s in catalog.skills if s.pk not in own][:MAX_ADDED_SKILLS]
     return [
-        {"skill": pk, "level": top, "importance": "required" if i % 2 else "nice_to_have"}
+        SkillChoice(skill=pk, level=top, importance="required" if i % 2 else "nice_to_have")
         for i, pk in enumerate(own + others)
     ]
 
@@ -640,7 +637,7 @@ def test_the_largest_jd_the_wizard_allows_renders_within_bounds(shape, manager, 
         skills=every_skill(role),
         slug=role.slug,
     )
-    document = revision.document()
+    document = build_document(revision)
     assert len(document.title) == cap(RoleStepForm, "title")
     assert sum(len(g.items) for g in document.responsibilities) >= MAX_CUSTOM_RESPONSIBILITIES
 

@@ -3,8 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from jdbuilder.models import JobDescription
-from roles.models import Role
+from tests.factories import DraftFactory
 from tests.jdbuilder.test_wizard import valid_posting
 from tests.jdbuilder.wizard_driver import WizardDriver
 
@@ -47,8 +46,7 @@ class TestMarkedTag:
 
 @pytest.fixture
 def wizard(manager_client, manager, catalog):
-    jd = JobDescription.start(owner=manager, role=Role.objects.get(slug="software-engineer"))
-    return WizardDriver(manager_client, jd)
+    return WizardDriver(manager_client, DraftFactory(owner=manager))
 
 
 def add_custom_responsibility(wizard, text):

@@ -3,22 +3,25 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jdbuilder.models import JobDescription, JobDescriptionRevision, Status
-from jdbuilder.services import finalize_job_description
-from roles.models import Role
-from tests.factories import ManagerFactory, RecruiterFactory, StaffFactory, UserFactory
+from jdbuilder.models import JobDescription, JobDescriptionRevision
+from jdbuilder.services import AlreadyFinal, finalize_job_description
+from jdbuilder.vocabulary import Status
+from tests.factories import (
+    DraftFactory,
+    FinalJobDescriptionFactory,
+    ManagerFactory,
+    RecruiterFactory,
+    StaffFactory,
+    UserFactory,
+)
+from tests.support.jds import retitle
 
 pytestmark = pytest.mark.django_db
 
 
 def make_jd(owner, *, final=False, slug="software-engineer", title=None):
-    jd = JobDescription.start(owner=owner, role=Role.objects.get(slug=slug))
-    if title:
-        jd.title = title
-        jd.save()
-    if final:
-        finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
-    return jd
+    factory = FinalJobDescriptionFactory if final else DraftFactory
+    return factory(owner=owner, role=slug, title=title, posting=None)
 
 
 def client_for(user):
@@ -147,8 +150,7 @@ class TestRevisions:
         assert response.url == f"/jd/{jd.public_id}/edit/"
         jd.refresh_from_db()
         assert jd.status == Status.DRAFT and jd.revision == 2
-        jd.title = "Version two"
-        jd.save()
+        retitle(jd, "Version two")
         finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
         numbers = list(jd.revisions.values_list("number", "snapshot__title"))
         assert sorted(numbers) == [(1, "Version one"), (2, "Version two")]
@@ -162,8 +164,6 @@ class TestRevisions:
         assert response.status_code == 302 and response.url == f"/jd/{jd.public_id}/"
 
     def test_finalizing_twice_is_refused(self, people):
-        from jdbuilder.services import AlreadyFinal
-
         jd = make_jd(people["owner"], final=True)
         with pytest.raises(AlreadyFinal):
             finalize_job_description(

@@ -3,7 +3,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from jdbuilder.models import JobDescription, Status
+from jdbuilder.drafts import ToolChoice
+from jdbuilder.models import JobDescription
+from jdbuilder.services import save_step
+from jdbuilder.vocabulary import Status
 from roles.models import ProficiencyLevel, Role, RoleSkill, Skill, Task
 from tests.jdbuilder.wizard_driver import WizardDriver, page_fields
 
@@ -258,11 +261,11 @@ class TestDraftsAreNeverLost:
         wizard = start()
         walk_to_review(wizard)
         before = wizard.reload()
-        saved = (before.choices, before.wizard_state, before.lock_version)
+        saved = (before.choices, before.pending_input, before.lock_version)
         response = wizard.submit("posting", valid_posting(**{"posting-salary_currency": "XYZ"}))
         assert response.status_code == 200
         after = wizard.reload()
-        assert (after.choices, after.wizard_state, after.lock_version) == saved
+        assert (after.choices, after.pending_input, after.lock_version) == saved
 
     def test_two_tabs_on_two_drafts_never_mix(self, start):
         first, second = start(), start("data-analyst")
@@ -294,8 +297,8 @@ class TestDraftsAreNeverLost:
         jd_a = JobDescription.objects.get(pk=wizard.jd.pk)
         jd_b = JobDescription.objects.get(pk=wizard.jd.pk)
         jd_a.title, jd_b.title = "A", "B"
-        assert jd_a.save_wizard_state(expected_version=jd_a.lock_version)
-        assert not jd_b.save_wizard_state(expected_version=jd_b.lock_version)
+        assert jd_a.save_draft(expected_version=jd_a.lock_version)
+        assert not jd_b.save_draft(expected_version=jd_b.lock_version)
         assert wizard.reload().title == "A"
 
 
@@ -507,7 +510,7 @@ def test_step_pages_keep_their_query_count_as_the_role_grows(start):
 
 
 def test_tools_step_offers_the_roles_tools_and_a_short_list_of_others(start):
-    from jdbuilder.wizard.catalog import OTHER_TOOLS_PER_AREA
+    from jdbuilder.catalog import OTHER_TOOLS_PER_AREA
     from roles.models import TaskArea, Tool
     from tests.factories import ToolFactory
 
@@ -535,12 +538,17 @@ def test_tools_step_offers_the_roles_tools_and_a_short_list_of_others(start):
     assert "Choose tools from the catalog." in wizard.submit("tools", tick).content.decode()
     # ... but a tool chosen earlier (say, in the JD this one was copied from) stays offered.
     jd = wizard.reload()
-    items = jd.choices["tools"]["items"]
-    items.append({"tool": far_away.pk, "name": far_away.name, "area": outside.pk})
-    jd.save()
+    earlier = ToolChoice(tool=far_away.pk, name=far_away.name, area=outside.pk)
+    save_step(
+        job_description=jd,
+        step="tools",
+        value=(*jd.chosen.tools, earlier),
+        expected_version=jd.lock_version,
+        next_step="tools",
+    )
     assert str(far_away.pk) in wizard.fields("tools")["tools-tools"]
     assert wizard.submit("tools", tick).status_code == 302
-    assert far_away.pk in wizard.reload().chosen_tool_ids()
+    assert far_away.pk in wizard.reload().chosen.tool_ids
 
 
 def page_tool_ids(html):
@@ -551,10 +559,23 @@ def page_tool_ids(html):
 
 def test_drafts_keep_no_csrf_token_or_version_in_their_step_data(start):
     wizard = start()
-    wizard.submit("role", goto="skills")
-    wizard.submit("skills")
-    step_data = wizard.reload().wizard_state["step_data"]
+    # Left before it was valid: what was typed is kept, but only the step's own fields.
+    wizard.submit("role", {"role-title": ""}, goto="skills")
+    wizard.submit("skills", {"skills-0-level": "0"}, goto="tools")
+    pending = wizard.reload().pending_input
     for step in ("role", "skills"):
-        assert "csrfmiddlewaretoken" not in step_data[step]
-        assert "jd_version" not in step_data[step]
-        assert "wizard_goto_step" not in step_data[step]
+        assert "csrfmiddlewaretoken" not in pending[step]
+        assert "jd_version" not in pending[step]
+        assert "wizard_goto_step" not in pending[step]
+        assert all(key.startswith(f"{step}-") for key in pending[step])
+
+
+def test_a_valid_save_keeps_one_copy_of_the_step(start):
+    """The choices hold a saved step; nothing else keeps a second copy of it."""
+    wizard = start()
+    wizard.submit("skills", {"skills-0-level": "0"}, goto="tools")
+    assert "skills" in wizard.reload().pending_input
+    wizard.submit("skills")
+    jd = wizard.reload()
+    assert jd.pending_input == {}
+    assert jd.chosen.is_saved("skills") and jd.current_step == "tools"

@@ -22,8 +22,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from jdbuilder.documents.formats import FORMATS
-from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile, Status
-from jdbuilder.services import finalize_job_description
+from jdbuilder.drafts import Posting
+from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
+from jdbuilder.services import export_revision, finalize_job_description, save_step
+from jdbuilder.vocabulary import Status
 from roles.models import (
     AlternateTitle,
     ProficiencyLevel,
@@ -33,7 +35,7 @@ from roles.models import (
     TaskArea,
     Tool,
 )
-from tests.factories import ManagerFactory, RecruiterFactory, StaffFactory
+from tests.factories import ManagerFactory, RecruiterFactory, StaffFactory, full_posting
 from tests.jdbuilder.wizard_driver import WizardDriver
 from tests.ops import (
     ROOT,
@@ -48,7 +50,7 @@ from tests.ops import (
     sqlite_url,
     subprocess_env,
 )
-from tests.support.jds import full_posting, make_final_jd
+from tests.support.jds import make_final_jd, retitle
 
 pytestmark = pytest.mark.django_db
 
@@ -69,15 +71,15 @@ REPORT_SCRIPT = """
 import hashlib, os
 from django.contrib.auth import get_user_model
 from jdbuilder.documents.formats import FORMATS
-from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
-from jdbuilder.services import finalize_job_description
+from jdbuilder.models import JobDescriptionRevision, RenderedFile
+from jdbuilder.services import export_revision, finalize_job_description, start_draft
 from roles.models import Role
 from tests.ops import canonical, emit
 
 report = {"canonical": canonical(), "stored_before": RenderedFile.objects.count()}
 report["pdfs"] = {
     f"{r.job_description.public_id}/{r.number}":
-        hashlib.sha256(r.export(FORMATS["pdf"])).hexdigest()
+        hashlib.sha256(export_revision(revision=r, export_format=FORMATS["pdf"])).hexdigest()
     for r in JobDescriptionRevision.objects.select_related("job_description")
 }
 report["stored_after"] = RenderedFile.objects.count()
@@ -85,7 +87,7 @@ user = get_user_model().objects.get(username="ops-manager-a")
 report["password_works"] = user.check_password(os.environ["OPS_PASSWORD"])
 # Life goes on: new rows in tables whose ids the restore wrote (sequences must follow).
 role = Role.objects.create(name="Restored Role", slug="restored-role", summary="After restore.")
-jd = JobDescription.start(owner=user, role=role)
+jd = start_draft(owner=user, role=role)
 revision = finalize_job_description(job_description=jd, user=user, expected_version=jd.lock_version)
 report["new_jd"] = [jd.pk > 0, revision.number, role.history.count()]
 emit(report)
@@ -126,10 +128,14 @@ def populate() -> dict:
     role_task.save()
 
     final.reopen()
-    final.title = "Staff Software Engineer"
-    final.choices = {**final.choices, "posting": full_posting(location="Remote (US)")}
-    final.refresh_quality()
-    final.save()
+    retitle(final, "Staff Software Engineer")
+    save_step(
+        job_description=final,
+        step="posting",
+        value=Posting.from_json(full_posting(location="Remote (US)")),
+        expected_version=final.lock_version,
+        next_step="review",
+    )
     finalize_job_description(
         job_description=final, user=manager_a, expected_version=final.lock_version
     )
@@ -149,7 +155,7 @@ def populate() -> dict:
 
     # One stored PDF: left out of the backup, it must re-render the same.
     first = final.revisions.get(number=1)
-    first.export(FORMATS["pdf"])
+    export_revision(revision=first, export_format=FORMATS["pdf"])
     assert RenderedFile.objects.count() == 1
     return {"final": final, "other_final": other_final, "draft": wizard.reload()}
 
@@ -212,8 +218,9 @@ def test_a_backup_restores_into_new_sqlite_and_postgresql_databases(tmp_path):
     backup_file = tmp_path / "jdbuilder-20260101-000000.json.gz"
     dumped = backup(backup_file)
     original = canonical()
+    pdf = FORMATS["pdf"]
     original_pdfs = {
-        f"{r.job_description.public_id}/{r.number}": r.export(FORMATS["pdf"])
+        f"{r.job_description.public_id}/{r.number}": export_revision(revision=r, export_format=pdf)
         for r in JobDescriptionRevision.objects.select_related("job_description")
     }
 

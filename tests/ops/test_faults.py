@@ -30,8 +30,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from jdbuilder.models import JobDescription, JobDescriptionRevision, Status
+from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import finalize_job_description
+from jdbuilder.vocabulary import Status
+from tests.factories import DraftFactory
 from tests.jdbuilder.test_wizard import walk_to_review
 from tests.jdbuilder.wizard_driver import WizardDriver
 from tests.ops import (
@@ -45,7 +47,6 @@ from tests.ops import (
     sqlite_url,
     subprocess_env,
 )
-from tests.support.jds import full_posting
 
 
 def row(jd: JobDescription) -> dict:
@@ -55,13 +56,7 @@ def row(jd: JobDescription) -> dict:
 
 @pytest.fixture
 def draft(manager, catalog):
-    from roles.models import Role
-
-    jd = JobDescription.start(owner=manager, role=Role.objects.get(slug="software-engineer"))
-    jd.choices = {**jd.choices, "posting": full_posting()}
-    jd.refresh_quality()
-    jd.save()
-    return jd
+    return DraftFactory(owner=manager, posting={})
 
 
 # --- finalizing -------------------------------------------------------------------------------
@@ -203,6 +198,7 @@ import os, time
 import weasyprint
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescriptionRevision, RenderedFile
+from jdbuilder.services import export_revision
 
 revision = JobDescriptionRevision.objects.get(
     job_description__public_id=os.environ["PUBLIC_ID"], number=1
@@ -227,7 +223,7 @@ else:
         time.sleep(300)
 
     RenderedFile.save = save_then_hang
-revision.export(FORMATS["pdf"])
+export_revision(revision=revision, export_format=FORMATS["pdf"])
 print("FINISHED: never reached", flush=True)
 """
 
@@ -236,6 +232,7 @@ import hashlib, os
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from jdbuilder.documents.build import build_document
 from jdbuilder.documents.pdf import render_pdf
 from jdbuilder.models import JobDescriptionRevision, RenderedFile
 from tests.ops import emit
@@ -247,7 +244,7 @@ client.force_login(get_user_model().objects.get(username="ops-owner"))
 url = reverse("jd:download_revision", kwargs={"public_id": public_id, "number": 1, "fmt": "pdf"})
 response = client.get(url)
 served = response.content
-direct = render_pdf(revision.document())
+direct = render_pdf(build_document(revision))
 stored = RenderedFile.objects.filter(revision=revision, format="pdf")
 emit({
     "status": response.status_code,

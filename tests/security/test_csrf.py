@@ -35,6 +35,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.wizard.views import STEPS
 from roles.models import Role
+from tests.factories import DraftFactory
 from tests.jdbuilder.wizard_driver import page_fields
 
 pytestmark = pytest.mark.django_db
@@ -299,7 +300,7 @@ def every_table() -> dict[str, list[tuple]]:
 @pytest.fixture
 def world(catalog, manager, staff, make_final_jd):
     final = make_final_jd(manager)
-    draft = JobDescription.start(owner=manager, role=Role.objects.get(slug="data-analyst"))
+    draft = DraftFactory(owner=manager, role="data-analyst")
     return World(manager=manager, staff=staff, draft=draft, final=final, role=Role.objects.first())
 
 

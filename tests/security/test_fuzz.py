@@ -40,13 +40,14 @@ from hypothesis import strategies as st
 
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.library.forms import LibraryFilterForm
-from jdbuilder.models import JobDescription, JobDescriptionRevision, Status
+from jdbuilder.models import JobDescription, JobDescriptionRevision
+from jdbuilder.services import export_revision
+from jdbuilder.vocabulary import Status
 from jdbuilder.wizard.views import STEPS, VERSION_FIELD
 from roles.models import AlternateTitle, ProficiencyLevel, Role, Skill, Task, TaskArea, Tool
-from tests.factories import ManagerFactory
+from tests.factories import DraftFactory, ManagerFactory, full_posting
 from tests.jdbuilder.wizard_driver import PREFIX, WizardDriver, page_fields
 from tests.security.strategies import encodings, hostile_values, mutated
-from tests.support.jds import full_posting
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +134,11 @@ JD_FIELDS = (
     "status",
     "revision",
     "choices",
-    "wizard_state",
+    "pending_input",
     "current_step",
     "quality",
     "lock_version",
+    "latest_revision_id",
 )
 
 
@@ -170,8 +172,7 @@ def assert_unchanged(saved: dict, response, what) -> None:
 def draft(catalog, manager):
     """A draft walked through every step to the review, so that finalizing can succeed."""
     client = browser_client(manager)
-    jd = JobDescription.start(owner=manager, role=Role.objects.get(slug="software-engineer"))
-    wizard = WizardDriver(client, jd)
+    wizard = WizardDriver(client, DraftFactory(owner=manager))
     for step in STEP_NAMES[:4]:
         assert wizard.submit(step).status_code == 302
     posting = {f"posting-{key}": value for key, value in full_posting().items()}
@@ -189,9 +190,9 @@ def library_jds(make_final_jd, manager):
         make_final_jd(manager, title="Data Analyst", slug="data-analyst", company_name="Zeta"),
     ]
     theirs = make_final_jd(ManagerFactory(), title="Someone else's")
-    draft = JobDescription.start(owner=manager, role=Role.objects.get(slug="software-engineer"))
+    draft = DraftFactory(owner=manager)
     for jd in mine:  # rendered once here, kept: a ZIP in the fuzz reads them
-        jd.revisions.get().export(FORMATS["pdf"])
+        export_revision(revision=jd.latest_revision, export_format=FORMATS["pdf"])
     return {"mine": mine, "theirs": theirs, "draft": draft}
 
 

@@ -116,10 +116,9 @@ def test_every_page_type_has_the_security_headers(
 
 
 def test_a_wizard_step_has_the_security_headers(manager_client, manager, catalog):
-    from jdbuilder.models import JobDescription
-    from roles.models import Role
+    from tests.factories import DraftFactory
 
-    draft = JobDescription.start(owner=manager, role=Role.objects.get(slug="data-analyst"))
+    draft = DraftFactory(owner=manager, role="data-analyst")
     for step in ["role", "posting", "review"]:
         response = manager_client.get(
             reverse("jd:wizard_step", kwargs={"public_id": draft.public_id, "step": step})

@@ -1,43 +1,56 @@
-"""Job descriptions for tests: a full posting and a finalized JD."""
+"""Job descriptions for tests: the one helper for a final JD, and cheap copies of one."""
 
-import datetime
-
-from django.utils import timezone
-
-from jdbuilder.models import JobDescription
-from jdbuilder.services import finalize_job_description
-from roles.models import Role
-
-
-def full_posting(**overrides) -> dict:
-    posting = {
-        "summary": "Build the platform our models run on.",
-        "company_name": "Acme Analytics",
-        "about_company": "We build forecasting tools for hospitals.",
-        "location": "Denver, Colorado",
-        "workplace_type": "hybrid",
-        "applicant_location": "",
-        "employment_type": "FULL_TIME",
-        "salary_min": "150000",
-        "salary_max": "190000",
-        "salary_currency": "USD",
-        "salary_period": "YEAR",
-        "benefits": "Health insurance\nFour weeks of paid leave",
-        "equal_opportunity": "We are an equal-opportunity employer.",
-        "how_to_apply": "Send your CV to jobs@acme.example.",
-        "closing_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
-    }
-    posting.update(overrides)
-    return posting
+from jdbuilder.models import JobDescription, JobDescriptionRevision
+from jdbuilder.services import RoleChoice, save_step
+from jdbuilder.vocabulary import WizardStep
+from tests.factories import FinalJobDescriptionFactory
 
 
 def make_final_jd(
     owner, *, title="Senior Software Engineer", slug="software-engineer", **posting
 ) -> JobDescription:
     """A finalized JobDescription for `owner`, with the posting of `full_posting(**posting)`."""
-    jd = JobDescription.start(owner=owner, role=Role.objects.get(slug=slug))
-    jd.title = title
-    jd.choices = {**jd.choices, "posting": full_posting(**posting)}
-    jd.save()
-    finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
-    return jd
+    return FinalJobDescriptionFactory(owner=owner, title=title, role=slug, posting=posting)
+
+
+def clone_issued(source: JobDescription, count: int, *, prefix: str = "Clone") -> list:
+    """`count` more issued JDs like `source`, in three bulk queries (fast for big libraries).
+
+    Each is a copy of `source`'s latest revision under a new title; the rows are written
+    directly, so use it only where what is tested is listing many JDs, not making them.
+    """
+    revision = source.latest_revision
+    jds = JobDescription.objects.bulk_create(
+        JobDescription(
+            owner=source.owner,
+            role=source.role,
+            title=f"{prefix} {n:02d}",
+            status="final",
+            choices=source.choices,
+        )
+        for n in range(count)
+    )
+    revisions = JobDescriptionRevision.objects.bulk_create(
+        JobDescriptionRevision(
+            job_description=jd,
+            number=1,
+            snapshot={**revision.snapshot, "title": jd.title, "public_id": str(jd.public_id)},
+            finalized_by=source.owner,
+        )
+        for jd in jds
+    )
+    for jd, issued in zip(jds, revisions, strict=True):
+        jd.latest_revision = issued
+    JobDescription.objects.bulk_update(jds, ["latest_revision"])
+    return jds
+
+
+def retitle(jd: JobDescription, title: str) -> None:
+    """Change a draft's title as the wizard's role step does (and rescore it)."""
+    save_step(
+        job_description=jd,
+        step=WizardStep.ROLE,
+        value=RoleChoice(role=jd.role, seniority=jd.seniority, title=title),
+        expected_version=jd.lock_version,
+        next_step=WizardStep.REVIEW,
+    )

@@ -11,7 +11,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from jdbuilder.documents.build import Compensation, Document, Group, SkillLine
+from jdbuilder.document import Compensation, Document, Group, SkillLine
 
 # The catalog's scale (roles/data/catalog.toml): rank 1 is the lowest, rank 5 the top.
 SCALE: tuple[str, ...] = ("Beginning", "Developing", "Accomplished", "Advanced", "Expert")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jdbuilder.checks import Severity, bloat, pay, readability
+from jdbuilder.checks import bloat, pay, readability
+from jdbuilder.checks.findings import Severity
 from tests.jdbuilder.checks.builders import (
     TOP,
     document,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from jdbuilder.checks import Severity, exclusionary
+from jdbuilder.checks import exclusionary
+from jdbuilder.checks.findings import Severity
 from jdbuilder.checks.tokens import phrase_parts, tokenize
-from jdbuilder.documents.build import Group
+from jdbuilder.document import Group
 from tests.jdbuilder.checks.builders import document, realistic_document
 
 

@@ -6,7 +6,8 @@ import tomllib
 
 import pytest
 
-from jdbuilder.checks import Place, Severity, pay
+from jdbuilder.checks import pay
+from jdbuilder.checks.findings import Place, Severity
 from tests.jdbuilder.checks.builders import document, salary
 
 ALL = [

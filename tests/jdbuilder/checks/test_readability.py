@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from jdbuilder.checks import Place, Severity, readability
-from jdbuilder.documents.build import Group
+from jdbuilder.checks import readability
+from jdbuilder.checks.findings import Place, Severity
+from jdbuilder.document import Group
 from tests.jdbuilder.checks.builders import document, realistic_document, skill
 
 TEN = "Alpha beta gamma delta epsilon zeta eta theta iota kappa."

@@ -8,9 +8,10 @@ import tomllib
 
 import pytest
 
-from jdbuilder.checks import Finding, Report, Severity, exclusionary, wording
+from jdbuilder.checks import exclusionary, wording
+from jdbuilder.checks.findings import Finding, Report, Severity
 from jdbuilder.checks.tokens import matches, normalize
-from jdbuilder.documents.build import Group
+from jdbuilder.document import Group
 from tests.jdbuilder.checks.builders import document, realistic_document
 
 HOSTILE = "We want a young, aggressive rockstar who dominates"

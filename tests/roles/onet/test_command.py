@@ -41,4 +41,4 @@ def test_imported_roles_show_onet_attribution_and_open_in_the_wizard(catalog, re
     assert response.url == f"/jd/{jd.public_id}/edit/"
     skills = client.get(f"/jd/{jd.public_id}/edit/skills/")
     assert skills.status_code == 200
-    assert jd.choices["skills"]["items"], "the imported role's skills start the wizard"
+    assert jd.chosen.skills, "the imported role's skills start the wizard"
