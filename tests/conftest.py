@@ -1,11 +1,52 @@
+"""Fixtures every test folder shares, and how the test database is set up.
+
+The seed catalog is loaded once per session, into the test database as it is created
+(`django_db_setup`). A test sees it only if it asks for `catalog`: every other test gets the
+catalog tables emptied inside its own transaction (rolled back when it ends), so it starts from
+the empty catalog it builds on. Transactional tests run last (pytest-django orders them so) and
+empty the database after each; `catalog` loads it again for them.
+"""
+
+import os
+
 import pytest
-from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+from tests.support.catalog import catalog_is_loaded, empty_catalog_tables, load_seed_catalog
+
+# Hypothesis: CI (`.ci/run`) runs the same examples every time; elsewhere each run draws anew.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_seed_catalog()
 
 
 @pytest.fixture
-def catalog(db):
+def catalog(request, db):
     """The seed catalog, loaded the way `make run` loads it."""
-    call_command("load_catalog", verbosity=0)
+    if not catalog_is_loaded():  # a transactional test ran before and emptied the database
+        load_seed_catalog()
+
+
+@pytest.fixture(autouse=True)
+def _seed_catalog_only_when_asked(request):
+    if "catalog" in request.fixturenames or "live_catalog" in request.fixturenames:
+        return
+    names = set(request.fixturenames)
+    if {"transactional_db", "live_server"} & names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is None:
+        return  # no database: nothing to empty
+    # (A `django_db` mark opens the database in pytest-django's own autouse fixture, first.)
+    if catalog_is_loaded():
+        empty_catalog_tables()
 
 
 @pytest.fixture

@@ -23,9 +23,8 @@ from tests.deploy.conftest import (
     flush_redis,
     manage,
 )
-from tests.jdbuilder.test_wizard import valid_posting
-from tests.jdbuilder.wizard_driver import page_fields
 from tests.support.processes import postgres_url
+from tests.support.wizard import page_fields, valid_posting
 
 pytestmark = pytest.mark.deploy
 

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from jdbuilder.documents.docx import render_docx
 from jdbuilder.documents.text import escape_markdown, render_markdown, render_text
 from tests.factories import DraftFactory, ManagerFactory
-from tests.jdbuilder.test_jsonld import POSTED, REMOTE, make_document
+from tests.support.documents import POSTED, REMOTE, make_document
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

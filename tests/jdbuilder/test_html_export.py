@@ -16,8 +16,8 @@ import pytest
 from jdbuilder.documents.html import render_html
 from jdbuilder.models import JobDescription
 from tests.factories import FinalJobDescriptionFactory
-from tests.jdbuilder import vnu as nu
-from tests.jdbuilder.test_jsonld import REMOTE, make_document, make_snapshot
+from tests.support import vnu as nu
+from tests.support.documents import REMOTE, make_document, make_snapshot
 
 # Typed into every field: ends the JSON-LD script, adds elements that would load resources, opens
 # a comment and a CDATA end, uses entities and template syntax.

@@ -540,7 +540,7 @@ class TestMarkup:
         self, people, make_final_jd, tmp_path
     ):
         """The Nu checker (Java and node_modules/vnu-jar, as CI installs them) finds no error."""
-        from tests.jdbuilder import vnu as nu
+        from tests.support import vnu as nu
 
         try:
             nu.java_command(), nu.jar_path()

@@ -18,6 +18,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from django.conf import settings
+from django.db import transaction
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from jdbuilder.catalog import RoleCatalog
@@ -40,7 +41,8 @@ from jdbuilder.wizard.formsets import (
     MAX_RESPONSIBILITY,
 )
 from roles.models import Role
-from tests.factories import FinalJobDescriptionFactory
+from tests.factories import FinalJobDescriptionFactory, ManagerFactory
+from tests.support.catalog import catalog_is_loaded, load_seed_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,10 @@ class Listener:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutting down waits for one.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self) -> Listener:
         self.thread.start()
@@ -90,21 +95,32 @@ class Listener:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture
-def listener():
+@pytest.fixture(scope="module")
+def running_listener():
     with Listener() as running:
         yield running
 
 
 @pytest.fixture
-def secret_file(tmp_path) -> Path:
+def listener(running_listener):
+    """The module's listener, with no request recorded yet."""
+    running_listener.requests.clear()
+    return running_listener
+
+
+def write_secret(folder: Path) -> Path:
     """A local file outside the static directories, with a canary in it."""
-    secret = tmp_path / "secret.svg"
+    secret = folder / "secret.svg"
     secret.write_text(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="20">'
         f'<text x="0" y="15">{FILE_CANARY}</text></svg>'
     )
     return secret
+
+
+@pytest.fixture
+def secret_file(tmp_path) -> Path:
+    return write_secret(tmp_path)
 
 
 def attacks(base: str, secret: Path) -> list[str]:
@@ -364,23 +380,34 @@ ONE_LINE_FIELDS = (
 )
 
 
-@pytest.fixture
-def attacked_pdf(manager, catalog, listener, secret_file):
-    """The PDF of a JD with every attack typed into every free-text field."""
-    lines = attacks(listener.url, secret_file)
+@pytest.fixture(scope="class")
+def attacked_pdf(django_db_setup, django_db_blocker, running_listener, tmp_path_factory):
+    """The PDF of a JD with every attack typed into every free-text field, rendered once for
+    the class, and the requests the listener got while it rendered."""
+    lines = attacks(running_listener.url, write_secret(tmp_path_factory.mktemp("secret")))
     text = " ".join(lines)
-    revision = final_revision(
-        manager,
-        title=text,
-        posting=dict.fromkeys(ONE_LINE_FIELDS, text)
-        # One attack per line: each benefit is one list item.
-        | {"benefits": "\n".join(lines), "workplace_type": "remote"},
-        custom_responsibilities=lines,
-        custom_tools=lines,
-    )
-    document = build_document(revision)
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not catalog_is_loaded():
+            load_seed_catalog()
+        revision = final_revision(
+            ManagerFactory(),
+            title=text,
+            posting=dict.fromkeys(ONE_LINE_FIELDS, text)
+            # One attack per line: each benefit is one list item.
+            | {"benefits": "\n".join(lines), "workplace_type": "remote"},
+            custom_responsibilities=lines,
+            custom_tools=lines,
+        )
+        document = build_document(revision)
+        transaction.set_rollback(True)  # the JD is not needed past this point
+    running_listener.requests.clear()
     content = render_pdf(document)
-    return {"document": document, "pdf": content, "attacks": lines, "listener": listener}
+    return {
+        "document": document,
+        "pdf": content,
+        "attacks": lines,
+        "requests": list(running_listener.requests),
+    }
 
 
 class TestNothingTypedIsFetched:
@@ -396,7 +423,7 @@ class TestNothingTypedIsFetched:
             assert any(attack in group.items for group in document.tools)
 
     def test_the_listener_got_no_request(self, attacked_pdf):
-        assert attacked_pdf["listener"].requests == []
+        assert attacked_pdf["requests"] == []
 
     def test_no_fetched_or_local_content_is_in_the_pdf(self, attacked_pdf):
         content = attacked_pdf["pdf"]

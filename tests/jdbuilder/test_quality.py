@@ -4,8 +4,7 @@ import pytest
 from django.template import Context, Template
 
 from tests.factories import DraftFactory
-from tests.jdbuilder.test_wizard import valid_posting
-from tests.jdbuilder.wizard_driver import WizardDriver
+from tests.support.wizard import WizardDriver, valid_posting
 
 pytestmark = pytest.mark.django_db
 

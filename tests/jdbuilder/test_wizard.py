@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -7,8 +5,14 @@ from jdbuilder.drafts import ToolChoice
 from jdbuilder.models import JobDescription
 from jdbuilder.services import save_step
 from jdbuilder.vocabulary import Status
-from roles.models import ProficiencyLevel, Role, RoleSkill, Skill, Task
-from tests.jdbuilder.wizard_driver import WizardDriver, page_fields
+from roles.models import ProficiencyLevel, Role, RoleSkill, Task
+from tests.support.wizard import (
+    WizardDriver,
+    page_fields,
+    skill_rows,
+    valid_posting,
+    walk_to_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,53 +28,6 @@ def start(manager_client, catalog):
         return WizardDriver(client, jd)
 
     return start
-
-
-def skill_rows(fields):
-    """{skill name: (level, importance, included)} for the catalog rows of the skills step."""
-    names = {s.pk: s.name for s in Skill.objects.all()}
-    rows = {}
-    index = 0
-    while f"skills-{index}-level" in fields:
-        skill = fields.get(f"skills-{index}-skill", [""])[0]
-        if skill:
-            rows[names[int(skill)]] = (
-                int(fields[f"skills-{index}-level"][0]),
-                fields[f"skills-{index}-importance"][0],
-                f"skills-{index}-include" in fields,
-                index,
-            )
-        index += 1
-    return rows
-
-
-def valid_posting(**overrides):
-    data = {
-        "posting-company_name": "Acme Analytics",
-        "posting-about_company": "We build forecasting tools.",
-        "posting-location": "Denver, Colorado",
-        "posting-workplace_type": "hybrid",
-        "posting-employment_type": "FULL_TIME",
-        "posting-salary_min": "150000",
-        "posting-salary_max": "190000",
-        "posting-salary_currency": "usd",
-        "posting-salary_period": "YEAR",
-        "posting-benefits": "Health insurance\nFour weeks of leave",
-        "posting-closing_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
-    }
-    data.update(overrides)
-    return data
-
-
-def walk_to_review(wizard, seniority="mid"):
-    se = Role.objects.get(slug=wizard.jd.role.slug)
-    wizard.submit("role", {"role-role_choice": str(se.pk), "role-seniority": seniority})
-    wizard.submit("responsibilities")
-    wizard.submit("skills")
-    wizard.submit("tools")
-    response = wizard.submit("posting", valid_posting())
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response
 
 
 class TestStartAndSteps:

@@ -36,7 +36,6 @@ from roles.models import (
     Tool,
 )
 from tests.factories import ManagerFactory, RecruiterFactory, StaffFactory, full_posting
-from tests.jdbuilder.wizard_driver import WizardDriver
 from tests.ops import (
     ROOT,
     backed_up_models,
@@ -51,6 +50,7 @@ from tests.ops import (
     subprocess_env,
 )
 from tests.support.jds import make_final_jd, retitle
+from tests.support.wizard import WizardDriver
 
 pytestmark = pytest.mark.django_db
 

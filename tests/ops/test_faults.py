@@ -34,8 +34,6 @@ from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import finalize_job_description
 from jdbuilder.vocabulary import Status
 from tests.factories import DraftFactory
-from tests.jdbuilder.test_wizard import walk_to_review
-from tests.jdbuilder.wizard_driver import WizardDriver
 from tests.ops import (
     ROOT,
     fresh_postgres_database,
@@ -47,6 +45,7 @@ from tests.ops import (
     sqlite_url,
     subprocess_env,
 )
+from tests.support.wizard import WizardDriver, walk_to_review
 
 
 def row(jd: JobDescription) -> dict:

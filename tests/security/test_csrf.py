@@ -36,7 +36,7 @@ from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.wizard.views import STEPS
 from roles.models import Role
 from tests.factories import DraftFactory
-from tests.jdbuilder.wizard_driver import page_fields
+from tests.support.wizard import page_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -46,8 +46,8 @@ from jdbuilder.vocabulary import Status
 from jdbuilder.wizard.views import STEPS, VERSION_FIELD
 from roles.models import AlternateTitle, ProficiencyLevel, Role, Skill, Task, TaskArea, Tool
 from tests.factories import DraftFactory, ManagerFactory, full_posting
-from tests.jdbuilder.wizard_driver import PREFIX, WizardDriver, page_fields
 from tests.security.strategies import encodings, hostile_values, mutated
+from tests.support.wizard import PREFIX, WizardDriver, page_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Run the Nu HTML Checker (vnu.jar, from the npm package vnu-jar) on an HTML file.
 
 The jar comes from `npm ci` at the repository root (package.json pins vnu-jar); Java comes from
-the machine. Tests reach the checker through the `vnu` fixture in test_html_export.py, which
+the machine. Tests reach the checker through the `vnu` fixture of the HTML export tests, which
 fails, not skips, when either is missing: CI installs both, so a missing one is a broken setup.
 """
 
