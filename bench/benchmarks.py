@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from bench.fixtures import BenchContext
+from bench.generate_catalog import GENERATED_SOURCE
 from bench.timing import Row, interleaved, median
 from bench.urls import LAYOUT_URL, SIGNED_IN_URL
 from jdbuilder.documents import pdf
@@ -98,13 +98,14 @@ def weasyprint_same_work(document) -> bytes:
 
     render_print_html(document) -> HTML(string, same base URL and static-only fetcher) with each
     chart given its own rules -> write_pdf with the same three stylesheets (document.css's page
-    rules, print.css, the A4 rule), the same FontConfiguration use and the same PDF/UA-1 variant
-    and identifier. Left out (what the download adds): the request, session, permission and
-    revision queries, building the Document from the snapshot, the PDF metadata, the INSERT of
-    the stored copy, the response.
+    rules, print.css, the A4 rule), the same PDF/UA-1 variant and identifier, and the same
+    FontConfiguration use: the one of the process, `pdf._font_config()`, which the app's renders
+    reuse too (so neither side loads the fonts again per render). Left out (what the download
+    adds): the request, session, permission and revision queries, building the Document from the
+    snapshot, the PDF metadata, the INSERT of the stored copy, the response.
     """
     fetcher = pdf.StaticOnlyFetcher()
-    fonts = FontConfiguration()
+    fonts = pdf._font_config()
     shared = {"url_fetcher": fetcher, "font_config": fonts}
     html = HTML(string=pdf.render_print_html(document), base_url=pdf.BASE_URL, url_fetcher=fetcher)
     page_css, chart_css = pdf._document_css()
@@ -199,8 +200,6 @@ class SearchQuery:
 
 def search_queries() -> list[SearchQuery]:
     """Realistic queries; the ones taken from the catalog are fixed by the generator's seed."""
-    from bench.generate_catalog import GENERATED_SOURCE
-
     generated = Role.objects.filter(source=GENERATED_SOURCE).order_by("pk")
     name = generated[min(100, generated.count() - 1)].name if generated.exists() else "Engineer"
     titles = AlternateTitle.objects.filter(role__source=GENERATED_SOURCE).order_by("pk")

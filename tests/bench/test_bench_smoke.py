@@ -10,7 +10,7 @@ from django.db.models.functions import Length, Lower
 from bench import benchmarks
 from bench.fixtures import prepare
 from bench.generate_catalog import GENERATED_SOURCE, ONET_SKILLS, generate_catalog
-from bench.run import table
+from bench.report import table
 from bench.timing import Row, interleaved
 from roles.models import (
     AlternateTitle,

@@ -1,0 +1,51 @@
+"""`python -m bench.run --profile NAME`: cProfile of one in-process benchmark, printed.
+
+NAME is one of `bench.config.PROFILES`: the wizard step, the role page, the minimal view, a
+rendering PDF download, the stored-copy download, the WhiteNoise static file, or the role search
+queries.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+from collections.abc import Callable
+
+from bench import benchmarks
+from bench.fixtures import BenchContext
+
+
+def _calls(ctx: BenchContext) -> dict[str, Callable[[], object]]:
+    calls = {
+        "wizard": benchmarks._get(ctx.client, ctx.wizard_url),
+        "role": benchmarks._get(ctx.client, ctx.role_url),
+        "minimal": benchmarks._get(ctx.client, ctx.minimal_url),
+        "stored": benchmarks._get(ctx.client, ctx.pdf_url),
+        "static": benchmarks._get(ctx.client, ctx.static_url),
+        "search": lambda: [benchmarks.search_once(q.text) for q in benchmarks.search_queries()],
+    }
+    download = benchmarks._get(ctx.client, ctx.pdf_url)
+
+    def pdf_once() -> None:
+        ctx.delete_stored_pdf()
+        download()
+
+    calls["pdf"] = pdf_once
+    return calls
+
+
+def profile(name: str, ctx: BenchContext, count: int) -> None:
+    """Run benchmark `name` 3 times untimed, then `count` times under cProfile; print the stats."""
+    fn = _calls(ctx)[name]
+    for _ in range(3):
+        fn()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        fn()
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    print(f"cProfile of {name}, {count} runs: by cumulative time")
+    stats.sort_stats("cumulative").print_stats(30)
+    print("by own time")
+    stats.sort_stats("tottime").print_stats(20)
