@@ -39,8 +39,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# --reuse-db keeps a PostgreSQL test database between runs (SQLite's is in memory anyway) and
+# migrates it forward; after editing a migration in place, PYTEST_ARGS=--create-db rebuilds it.
 test: venv system-packages node
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --reuse-db $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

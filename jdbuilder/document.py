@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 # Characters that are not text: C0 controls except tab and newline, DEL, C1 controls, lone
 # surrogates and Unicode noncharacters. XML (so Word) forbids most of them and HTML forbids all;
@@ -102,7 +101,6 @@ class Document:
     closing_date: datetime.date | None
     date_posted: datetime.date | None = None
     language: str = "en"
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def skills(self) -> tuple[SkillLine, ...]:

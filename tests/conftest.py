@@ -10,6 +10,7 @@ empty the database after each; `catalog` loads it again for them.
 import os
 
 import pytest
+from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
 from tests.support.catalog import catalog_is_loaded, empty_catalog_tables, load_seed_catalog
@@ -21,8 +22,11 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        if request.config.getoption("reuse_db") and not request.config.getoption("create_db"):
+            # A kept database skips the migrations, but may hold what an interrupted run left.
+            call_command("flush", interactive=False, verbosity=0)
         load_seed_catalog()
 
 

@@ -1,3 +1,6 @@
+"""The health check (jdbuilder/health.py): /healthz answers without signing in, and 503 when
+the database does not."""
+
 import pytest
 from django.db import connection
 

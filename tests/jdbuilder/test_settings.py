@@ -1,3 +1,6 @@
+"""The production settings (jdbuilder/settings.py), read by `manage.py` in a subprocess: no
+start without SECRET_KEY, DEBUG off unless asked for, the deployment checks, DATABASE_URL."""
+
 import os
 import subprocess
 import sys

@@ -1,3 +1,6 @@
+"""The pages around the wizard (jdbuilder/views.py): who may read and change which JD, my job
+descriptions, revisions, duplicating and deleting, CSRF on every POST, and the error pages."""
+
 import pytest
 from django.db import connection
 from django.test import Client

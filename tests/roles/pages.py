@@ -4,8 +4,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-import pytest
-from django.core.management import get_commands
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -48,8 +46,3 @@ def count_queries(func: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         func()
     return len(ctx.captured_queries)
-
-
-needs_catalog = pytest.mark.skipif(
-    "load_catalog" not in get_commands(), reason="load_catalog is not written yet"
-)

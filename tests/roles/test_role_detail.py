@@ -24,7 +24,6 @@ from tests.roles.pages import (
     bar_widths,
     count_queries,
     element,
-    needs_catalog,
     svg_of,
     text_of,
 )
@@ -239,7 +238,6 @@ def test_detail_query_count_is_constant(client_in, django_assert_num_queries, le
 # --- with the seed catalog -------------------------------------------------------------------
 
 
-@needs_catalog
 @pytest.mark.parametrize(
     "slug",
     [

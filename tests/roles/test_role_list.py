@@ -5,7 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.factories import AlternateTitleFactory, RoleFactory
-from tests.roles.pages import LAYOUT_QUERIES, count_queries, element, needs_catalog, text_of
+from tests.roles.pages import LAYOUT_QUERIES, count_queries, element, text_of
 
 LIST_URL = reverse("roles:list")
 
@@ -151,7 +151,6 @@ def test_list_query_count_is_constant(client_in, django_assert_num_queries, area
 # --- with the seed catalog -------------------------------------------------------------------
 
 
-@needs_catalog
 def test_catalog_list_shows_the_six_roles_and_figure_1(client_in, catalog):
     response = client_in.get(LIST_URL)
 
@@ -183,7 +182,6 @@ def test_catalog_list_shows_the_six_roles_and_figure_1(client_in, catalog):
     assert rows["Machine Learning Engineer"] == [True, True, True, False, False]
 
 
-@needs_catalog
 def test_catalog_search_finds_software_engineer_by_alternate_title(client_in, catalog):
     response = client_in.get(LIST_URL, {"q": "  Software  Development Engineer "})
 

@@ -151,18 +151,19 @@ def hostile_values(pool: Sequence[str] = ()) -> st.SearchStrategy[str]:
 OPERATIONS = ("set", "set", "pool", "pool", "drop", "repeat", "many", "extra", "steady", "flood")
 
 
-@st.composite
 def mutated(
-    draw,
     base: FormData,
     *,
     steady: Iterable[str] = (),
     extra_names: Iterable[str] = (),
     pool: Iterable[str] = (),
     max_changes: int = 6,
-) -> FormData:
+) -> st.SearchStrategy[FormData]:
     """`base` with up to `max_changes` hostile changes: values replaced by hostile ones or by
-    other plausible values, keys dropped, repeated (lists), flooded, or added."""
+    other plausible values, keys dropped, repeated (lists), flooded, or added.
+
+    The strategies it draws from are built here, once, not in every example: building (and
+    validating) them again for each draw cost more than the draws themselves."""
     steady = sorted(set(steady))
     pool = sorted({value for values in base.values() for value in values} | set(pool))
     values = hostile_values(pool)
@@ -171,36 +172,50 @@ def mutated(
         st.sampled_from(sorted(set(extra_names) | {"x", "__proto__", "csrfmiddlewaretoken"})),
         st.text(any_char, min_size=1, max_size=20),
     )
-    data = {name: list(vals) for name, vals in base.items()}
-    for _ in range(draw(st.integers(min_value=0, max_value=max_changes))):
-        operation = draw(st.sampled_from(OPERATIONS))
-        if operation == "extra" or not names:
-            data[draw(extra)] = draw(st.lists(values, min_size=1, max_size=3))
-            continue
-        if operation == "steady":
-            if not steady:
+    changes = st.integers(min_value=0, max_value=max_changes)
+    operations = st.sampled_from(OPERATIONS)
+    steady_names = st.sampled_from(steady)
+    other_names = st.sampled_from(names)
+    pool_values = st.sampled_from(pool)
+    short = st.one_of(pool_values, text_values()) if pool else text_values()
+    floods = st.sampled_from([51, 201, 1001])
+    one_to_three = st.lists(values, min_size=1, max_size=3)
+    one_or_two = st.lists(values, min_size=1, max_size=2)
+    up_to_eight = st.lists(values, max_size=8)
+
+    @st.composite
+    def mutation(draw) -> FormData:
+        data = {name: list(vals) for name, vals in base.items()}
+        for _ in range(draw(changes)):
+            operation = draw(operations)
+            if operation == "extra" or not names:
+                data[draw(extra)] = draw(one_to_three)
                 continue
-            name = draw(st.sampled_from(steady))
-            if draw(st.booleans()):
+            if operation == "steady":
+                if not steady:
+                    continue
+                name = draw(steady_names)
+                if draw(st.booleans()):
+                    data.pop(name, None)
+                else:
+                    data[name] = draw(one_or_two)
+                continue
+            name = draw(other_names)
+            if operation == "drop":
                 data.pop(name, None)
-            else:
-                data[name] = draw(st.lists(values, min_size=1, max_size=2))
-            continue
-        name = draw(st.sampled_from(names))
-        if operation == "drop":
-            data.pop(name, None)
-        elif operation == "set":
-            data[name] = [draw(values)]
-        elif operation == "pool":
-            data[name] = [draw(st.sampled_from(pool))]
-        elif operation == "repeat":
-            data[name] = data.get(name, []) + draw(st.lists(values, min_size=1, max_size=3))
-        elif operation == "many":
-            data[name] = draw(st.lists(values, max_size=8))
-        elif operation == "flood":
-            short = st.one_of(st.sampled_from(pool), text_values()) if pool else text_values()
-            data[name] = [draw(short)] * draw(st.sampled_from([51, 201, 1001]))
-    return data
+            elif operation == "set":
+                data[name] = [draw(values)]
+            elif operation == "pool":
+                data[name] = [draw(pool_values)]
+            elif operation == "repeat":
+                data[name] = data.get(name, []) + draw(one_to_three)
+            elif operation == "many":
+                data[name] = draw(up_to_eight)
+            elif operation == "flood":
+                data[name] = [draw(short)] * draw(floods)
+        return data
+
+    return mutation()
 
 
 def encodings() -> st.SearchStrategy[str]:

@@ -1,7 +1,8 @@
 """Documents built directly, without the database, for the check tests.
 
 `document(**overrides)` is a small, clean JD; `realistic_document(**overrides)` is a full posting
-of about 400 words that every check should pass. `skill()` and `skills()` make skill lines on the
+of about 400 words that every check should pass; `with_responsibility(text)` is the small one
+with `text` as its only responsibility. `skill()` and `skills()` make skill lines on the
 catalog's five-level scale.
 """
 
@@ -177,6 +178,11 @@ _REALISTIC: dict[str, Any] = {
         "every applicant within ten working days, and we will tell you how the process works."
     ),
 }
+
+
+def with_responsibility(text: str, **overrides: Any) -> Document:
+    """`document(**overrides)` whose only responsibility is `text`, as a manager typed it."""
+    return document(responsibilities=(Group("Custom", (text,)),), **overrides)
 
 
 def realistic_document(**overrides: Any) -> Document:

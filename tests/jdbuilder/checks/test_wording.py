@@ -1,6 +1,7 @@
 """Gender-coded wording (Gaucher, Friesen & Kay 2011): the data, the matching, the false friends,
-the verdict and the findings. No test touches the database (pytest-django would refuse it), which
-is how these tests also prove the check is pure."""
+the verdict and the findings (the issue's hostile sentence and its fix are in test_done_when.py).
+No test touches the database (pytest-django would refuse it), which is how these tests also prove
+the check is pure."""
 
 from __future__ import annotations
 
@@ -8,14 +9,10 @@ import tomllib
 
 import pytest
 
-from jdbuilder.checks import exclusionary, wording
-from jdbuilder.checks.findings import Finding, Report, Severity
+from jdbuilder.checks import wording
+from jdbuilder.checks.findings import Finding, Severity
 from jdbuilder.checks.tokens import matches, normalize
-from jdbuilder.document import Group
-from tests.jdbuilder.checks.builders import document, realistic_document
-
-HOSTILE = "We want a young, aggressive rockstar who dominates"
-FIXED = "We want an experienced engineer who enjoys design reviews"
+from tests.jdbuilder.checks.builders import document, realistic_document, with_responsibility
 
 
 def coded(text: str) -> list[tuple[str, str, str]]:
@@ -34,10 +31,6 @@ def verdict_of(findings: list[Finding]) -> Finding:
 
 def word_findings(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if "coded" in f.data]
-
-
-def with_responsibility(text: str, **overrides):
-    return document(responsibilities=(Group("Custom", (text,)),), **overrides)
 
 
 class TestData:
@@ -349,53 +342,3 @@ def test_other_languages_are_not_checked():
 def test_the_realistic_document_has_no_wording_warning():
     findings = wording.check(realistic_document())
     assert all(f.severity == Severity.INFO for f in findings)
-
-
-class TestDoneWhen:
-    """The issue's acceptance sentence, as a custom responsibility."""
-
-    def test_the_hostile_sentence_is_flagged_word_by_word(self):
-        doc = with_responsibility(HOSTILE)
-        findings = wording.check(doc) + exclusionary.check(doc)
-        field = "responsibilities.0.0"
-
-        def only(word: str) -> Finding:
-            (finding,) = [
-                f
-                for f in findings
-                if "verdict" not in f.data and word in (p.text for p in f.places)
-            ]
-            place = next(p for p in finding.places if p.text == word)
-            assert place.field == field
-            assert HOSTILE[place.start : place.end] == word
-            assert finding.suggestion
-            return finding
-
-        young = only("young")
-        assert (young.kind, young.data["category"], young.severity) == (
-            "exclusionary",
-            "age",
-            Severity.ERROR,
-        )
-        rockstar = only("rockstar")
-        assert (rockstar.kind, rockstar.data["category"], rockstar.severity) == (
-            "exclusionary",
-            "hype",
-            Severity.WARNING,
-        )
-        for word in ("aggressive", "dominates"):
-            finding = only(word)
-            assert finding.kind == "gender-coded" and finding.data["coded"] == "masculine"
-        verdict = verdict_of(findings)
-        assert verdict.data["verdict"] == "masculine"
-        assert verdict.severity == Severity.WARNING
-        assert "masculine" in verdict.message
-        assert {p.text for p in verdict.places} == {"aggressive", "dominates"}
-        assert not Report(tuple(findings)).is_clean
-
-    def test_the_fixed_sentence_is_clean(self):
-        doc = with_responsibility(FIXED)
-        findings = wording.check(doc) + exclusionary.check(doc)
-        assert [f for f in findings if f.severity != Severity.INFO] == []
-        assert Report(tuple(findings)).is_clean
-        assert verdict_of(findings).data["verdict"] == "neutral"

@@ -1,7 +1,8 @@
 """The HTML export: valid HTML (Nu checker), self-contained, and a sound JobPosting in JSON-LD.
 
 The Nu checker needs Java and node_modules/vnu-jar (`npm ci --ignore-scripts`). The `vnu`
-fixture fails when either is missing: CI installs both, so a skip would hide a broken setup.
+fixture (tests/jdbuilder/conftest.py) fails when either is missing: CI installs both, so a skip
+would hide a broken setup.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import re
 
 import extruct
 import lxml.html
-import pytest
 
 from jdbuilder.documents.html import render_html
 from jdbuilder.models import JobDescription
@@ -65,25 +65,6 @@ POSTING_TEXT_FIELDS = (
     "how_to_apply",
 )
 LOADING_ELEMENTS = {"link", "img", "iframe", "frame", "object", "embed", "video", "audio", "base"}
-
-
-@pytest.fixture(scope="session")
-def vnu(tmp_path_factory):
-    """check(html) -> the Nu checker's messages. Fails, never skips, without Java or the jar."""
-    problem = ""
-    try:
-        nu.java_command()
-        nu.jar_path()
-    except nu.CheckerUnavailable as error:
-        problem = str(error)
-    if problem:
-        pytest.fail(f"The Nu HTML Checker cannot run: {problem}", pytrace=False)
-    directory = tmp_path_factory.mktemp("vnu")
-
-    def check(html: str) -> list[nu.Message]:
-        return nu.check_html(html, directory)
-
-    return check
 
 
 def assert_valid(messages: list[nu.Message]) -> None:

@@ -1,44 +1,37 @@
-"""Every route refuses a POST without a valid CSRF token, and the refusal changes nothing.
+"""What the CSRF tests (test_csrf_*.py) share: the routes of the URL configuration, walked
+through every include, how to build each one's URL, what a browser would post to it, and the
+sweep (`csrf_problems`) that posts to every route without a valid token.
 
+Every route must refuse a POST without a valid CSRF token, and the refusal must change nothing.
 The routes are enumerated from the URL configuration, not listed by hand: a route added later is
-tested too, and a route whose URL this file cannot build yet fails the test with "add kwargs for
-route X". Each route is posted to as a signed-in user (or anonymously, for the sign-in forms),
-with the fields of the form its page shows (or a realistic body), by a client that enforces CSRF
-checks: once with no token and no cookie, once with a CSRF cookie and forged tokens (form field
-and X-CSRFToken header). Each POST must be refused by the CSRF check (403, logged by
+tested too, and a route whose URL ROUTES here cannot build yet fails the sweep with "add kwargs
+for route X". Each route is posted to as a signed-in user (or anonymously, for the sign-in
+forms), with the fields of the form its page shows (or a realistic body), by a client that
+enforces CSRF checks: once with no token and no cookie, once with a CSRF cookie and forged tokens
+(form field and X-CSRFToken header). Each POST must be refused by the CSRF check (403, logged by
 django.security.csrf) or answered 405, and leave every table as it was: any other answer, a
 200, a redirect or even a 400 or 404 from the view, means the view ran without a valid token.
-
-A control test sends the same kind of body with a valid token and sees it accepted, so the 403s
-above come from the missing token, not from a body or session that could never have worked.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.http import HttpResponse
-from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
-from django.views.decorators.csrf import csrf_exempt
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.wizard.views import STEPS
 from roles.models import Role
-from tests.factories import DraftFactory
 from tests.support.wizard import page_fields
-
-pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 CSRF_LOGGER = "django.security.csrf"
@@ -294,14 +287,7 @@ def every_table() -> dict[str, list[tuple]]:
     }
 
 
-# --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def world(catalog, manager, staff, make_final_jd):
-    final = make_final_jd(manager)
-    draft = DraftFactory(owner=manager, role="data-analyst")
-    return World(manager=manager, staff=staff, draft=draft, final=final, role=Role.objects.first())
+# --- clients --------------------------------------------------------------------------------
 
 
 def csrf_client(user=None) -> Client:
@@ -375,7 +361,7 @@ def csrf_problems(world: World, caplog, only: Callable[[Route], bool] | None = N
         if built is None:
             problems.append(
                 f"add kwargs for route {route.label!r} ({route.pattern}) to ROUTES in "
-                "tests/security/test_csrf.py"
+                "tests/security/csrf_sweep.py"
             )
             continue
         for url, who in built:
@@ -401,93 +387,10 @@ def csrf_problems(world: World, caplog, only: Callable[[Route], bool] | None = N
     return problems
 
 
-def test_every_route_refuses_a_post_without_a_csrf_token(world, caplog):
-    caplog.set_level(logging.WARNING, logger=CSRF_LOGGER)
-    problems = csrf_problems(world, caplog)
-    assert not problems, "\n".join(problems)
-    # Still signed in: the refused logouts ended no session.
-    assert csrf_client(None).get("/jd/").status_code == 302
-    assert clients(world)["manager"].get("/jd/").status_code == 200
-
-
-def test_the_walk_finds_every_kind_of_route():
-    names = {route.name for route in walk(get_resolver().url_patterns)}
-    expected = {"login", "logout", "jd:new", "jd:wizard_step", "jd:reopen", "jd:duplicate"}
-    expected |= {"jd:delete", "library:zip", "admin:login", "admin:roles_role_change"}
-    assert expected <= names
-
-
-# --- the tests fail when they should ----------------------------------------------------------
-
-
-@csrf_exempt
-def unprotected(request):
-    return HttpResponse("done")
-
-
-def test_an_unprotected_or_unknown_route_fails_the_check(world, caplog, monkeypatch):
-    """The real URL configuration plus a known route without CSRF protection and a route this
-    file has no kwargs for: the check reports both."""
-    caplog.set_level(logging.WARNING, logger=CSRF_LOGGER)
-    urls = type(
-        "WithUnprotectedRoutes",
-        (),
-        {
-            "urlpatterns": [
-                *get_resolver().url_patterns,
-                path("unprotected/", unprotected, name="unprotected"),
-                path("brand-new/<int:pk>/", unprotected, name="brand_new"),
-            ]
-        },
-    )
-    monkeypatch.setitem(ROUTES, "unprotected", lambda w: [("/unprotected/", "manager")])
-    with override_settings(ROOT_URLCONF=urls):
-        problems = csrf_problems(world, caplog, only=lambda r: r.pattern.startswith(("unp", "bra")))
-    assert any(p.startswith("add kwargs for route 'brand_new'") for p in problems), problems
-    assert any("POST /unprotected/ (no token): 200" in p for p in problems), problems
-
-
-# --- control: with a valid token, the same requests go through --------------------------------
+# --- a real token, for the controls ---------------------------------------------------------
 
 
 def valid_token(client: Client, url: str = "/accounts/login/") -> str:
     """A real token: the cookie Django sets on a page with a form."""
     client.get(url)
     return client.cookies["csrftoken"].value
-
-
-def test_the_same_posts_with_a_valid_token_are_accepted(world):
-    anonymous = csrf_client()
-    token = valid_token(anonymous)
-    login = {"username": world.manager.username, "password": PASSWORD, "next": "/library/"}
-    response = anonymous.post("/accounts/login/", {**login, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302 and response.url == "/library/"
-
-    manager = csrf_client(world.manager)
-    token = manager_token = valid_token(manager, "/jd/new/")
-    zip_body = {"ids": [str(world.final.public_id)], "csrfmiddlewaretoken": token}
-    assert manager.post("/library/zip/", zip_body).status_code == 200
-
-    wizard = reverse("jd:wizard_step", kwargs={"public_id": world.draft.public_id, "step": "role"})
-    fields = form_on_page(manager, wizard)
-    response = manager.post(wizard, {**fields, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302, response.content.decode()[:500]
-    world.draft.refresh_from_db()
-    assert world.draft.lock_version == 1
-
-    jobs = JobDescription.objects.count()
-    response = manager.post("/jd/new/", {"role": world.role.slug, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302 and JobDescription.objects.count() == jobs + 1
-
-    staff = csrf_client(world.staff)
-    change = reverse("admin:roles_role_change", kwargs={"object_id": world.role.pk})
-    token = valid_token(staff, change)
-    body = realistic_body(change, "staff", world, form_on_page(staff, change))
-    response = staff.post(change, {**body, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302, response.content.decode()[:3000]
-    world.role.refresh_from_db()
-    assert world.role.name == "Changed by a forged request"
-
-    response = manager.post("/accounts/logout/", {"csrfmiddlewaretoken": manager_token})
-    assert response.status_code == 302
-    assert manager.get("/jd/").status_code == 302  # signed out

@@ -1,0 +1,175 @@
+"""The download views (jdbuilder/downloads.py): who may download which revision in which format,
+what each response says, and how a stored format (the PDFs) is rendered once per revision and
+served from storage after."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import weasyprint
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jdbuilder.documents.formats import FORMATS, ExportFormat
+from jdbuilder.models import RenderedFile
+from jdbuilder.services import finalize_job_description
+from tests.factories import DraftFactory, ManagerFactory
+from tests.jdbuilder.documents.pdf_reading import body_text, reader_for
+from tests.jdbuilder.documents.reading import download
+from tests.support.jds import retitle
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+STEM = "senior-software-engineer-acme-analytics-r1"
+
+
+class TestDownloads:
+    @pytest.mark.parametrize("fmt", list(CONTENT_TYPES))
+    @pytest.mark.parametrize("who", ["owner", "recruiter"])
+    def test_owner_and_recruiters_download(self, client, final_jd, manager, recruiter, who, fmt):
+        client.force_login(manager if who == "owner" else recruiter)
+        response = download(client, final_jd, fmt)
+        assert response.status_code == 200
+        assert response["Content-Type"] == CONTENT_TYPES[fmt]
+        assert response["Content-Disposition"] == f'attachment; filename="{STEM}.{fmt}"'
+        assert int(response["Content-Length"]) == len(response.content) > 0
+
+    @pytest.mark.parametrize("fmt", list(CONTENT_TYPES))
+    def test_a_revision_is_downloadable_by_number(self, manager_client, final_jd, fmt):
+        latest = download(manager_client, final_jd, fmt)
+        numbered = manager_client.get(f"/jd/{final_jd.public_id}/revisions/1/download/{fmt}/")
+        assert numbered.status_code == 200
+        assert numbered.content == latest.content
+
+    @pytest.mark.parametrize("fmt", ["pptx", "exe", "DOCX", "..", "docx.zip"])
+    def test_an_unknown_format_is_not_found(self, manager_client, final_jd, fmt):
+        assert download(manager_client, final_jd, fmt).status_code == 404
+
+    @pytest.mark.parametrize("fmt", list(CONTENT_TYPES))
+    def test_another_manager_gets_not_found(self, client, final_jd, fmt):
+        client.force_login(ManagerFactory(username="someone-else"))
+        assert download(client, final_jd, fmt).status_code == 404
+
+    @pytest.mark.parametrize("fmt", list(CONTENT_TYPES))
+    def test_a_draft_never_finalized_has_no_downloads(
+        self, client, catalog, manager, recruiter, fmt
+    ):
+        draft = DraftFactory(owner=manager)
+        for user in (manager, recruiter):
+            client.force_login(user)
+            assert download(client, draft, fmt).status_code == 404
+            url = f"/jd/{draft.public_id}/revisions/1/download/{fmt}/"
+            assert client.get(url).status_code == 404
+
+    def test_anonymous_users_are_sent_to_sign_in(self, client, final_jd):
+        response = client.get(f"/jd/{final_jd.public_id}/download/docx/")
+        assert response.status_code == 302 and "/accounts/login/?next=" in response["Location"]
+
+
+def test_the_latest_download_address_redirects_to_the_revisions_own(manager_client, final_jd):
+    response = manager_client.get(f"/jd/{final_jd.public_id}/download/docx/")
+    assert response.status_code == 302
+    assert response.url == f"/jd/{final_jd.public_id}/revisions/1/download/docx/"
+
+
+def refuse_to_render(*args, **kwargs):
+    raise AssertionError("rendered again: the stored PDF should have been served")
+
+
+class TestStoredPdfs:
+    @pytest.fixture
+    def jd(self, manager, make_final_jd):
+        benefits = "\n".join(f"Benefit {n}: a line long enough to fill the page" for n in range(40))
+        return make_final_jd(manager, benefits=benefits)
+
+    @pytest.fixture
+    def revision(self, jd):
+        return jd.revisions.get()
+
+    def test_the_first_download_renders_and_stores_the_next_is_served_from_storage(
+        self, client, manager, jd, revision, monkeypatch
+    ):
+        client.force_login(manager)
+        first = download(client, jd)
+        assert first.redirect_chain == [(f"/jd/{jd.public_id}/revisions/1/download/pdf/", 302)]
+        assert first.status_code == 200
+        assert first["Content-Type"] == "application/pdf"
+        assert first["Content-Disposition"].startswith("attachment;")
+        assert first["Content-Disposition"].endswith('-r1.pdf"')
+        assert first.content.startswith(b"%PDF-1.7")
+        stored = RenderedFile.objects.get(revision=revision, format="pdf")
+        assert bytes(stored.content) == first.content
+        assert stored.sha256 == hashlib.sha256(first.content).hexdigest()
+
+        monkeypatch.setattr(ExportFormat, "render", refuse_to_render)
+        with CaptureQueriesContext(connection) as queries:
+            second = download(client, jd)
+        assert second.status_code == 200 and second.content == first.content
+        assert not [q for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
+        assert RenderedFile.objects.count() == 1
+
+    def test_a4_and_letter_are_stored_apart(self, client, manager, jd, revision):
+        client.force_login(manager)
+        a4 = download(client, jd, "pdf").content
+        letter = download(client, jd, "pdf-letter").content
+        assert a4 != letter
+        assert reader_for(letter).pages[0].mediabox.width == pytest.approx(612)
+        assert set(revision.rendered_files.values_list("format", flat=True)) == {
+            "pdf",
+            "pdf-letter",
+        }
+        assert FORMATS["pdf"].stored and FORMATS["pdf-letter"].stored
+
+    def test_a_new_revision_gets_its_own_pdf_and_the_old_one_keeps_its_own(
+        self, client, manager, jd
+    ):
+        client.force_login(manager)
+        first = download(client, jd).content
+        assert "SeniorSoftwareEngineer" in body_text(reader_for(first))
+
+        jd.reopen()
+        retitle(jd, "Staff Software Engineer")
+        finalize_job_description(job_description=jd, user=manager, expected_version=jd.lock_version)
+
+        response = download(client, jd)
+        assert response.redirect_chain[-1][0] == f"/jd/{jd.public_id}/revisions/2/download/pdf/"
+        latest = response.content
+        assert latest != first
+        assert "StaffSoftwareEngineer" in body_text(reader_for(latest))
+        second_revision = jd.revisions.get(number=2)
+        stored = RenderedFile.objects.get(revision=second_revision, format="pdf")
+        assert bytes(stored.content) == latest
+        assert download(client, jd, number=2).content == latest
+        assert download(client, jd, number=1).content == first
+        assert RenderedFile.objects.filter(format="pdf").count() == 2
+
+    def test_a_render_that_dies_midway_leaves_nothing_stored(
+        self, client, manager, jd, revision, monkeypatch
+    ):
+        """A worker killed while writing the PDF: no half file is kept, the next try works."""
+        client.force_login(manager)
+
+        def killed(*args, **kwargs):
+            raise RuntimeError("worker killed while writing the PDF")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(weasyprint.Document, "write_pdf", killed)
+            with pytest.raises(RuntimeError, match="worker killed"):
+                download(client, jd)
+        assert not RenderedFile.objects.exists()
+
+        response = download(client, jd)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        assert RenderedFile.objects.filter(revision=revision).count() == 1
+
+    def test_a_user_who_may_not_see_the_jd_gets_no_pdf(self, client, jd):
+        client.force_login(ManagerFactory())
+        assert download(client, jd).status_code == 404
+        assert not RenderedFile.objects.exists()
