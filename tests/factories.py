@@ -138,6 +138,19 @@ class ToolFactory(factory.django.DjangoModelFactory):
     area = factory.SubFactory(TaskAreaFactory)
 
 
+# Every posting field a manager types as free text.
+POSTING_TEXT_FIELDS = (
+    "summary",
+    "company_name",
+    "about_company",
+    "location",
+    "applicant_location",
+    "benefits",
+    "equal_opportunity",
+    "how_to_apply",
+)
+
+
 def full_posting(**overrides) -> dict:
     """Every posting field filled in as a real posting would be, with `overrides`."""
     posting = {

@@ -6,9 +6,9 @@ outside it is never listed, never counted and never put in a ZIP.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -25,23 +25,17 @@ from jdbuilder.library.forms import MAX_ZIP_ITEMS, LibraryFilterForm, ZipSelecti
 from jdbuilder.library.zip import Entry, stream_zip, unique_names
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import export_revision
-from jdbuilder.snapshots import summarize
+from jdbuilder.snapshots import Summary, summarize
 from roles.models import Role
 
 PAGE_SIZE = 20
 
 
-@dataclass(frozen=True)
-class LibraryRow:
-    """One JD as its latest revision shows it, read from that revision's snapshot."""
+@dataclasses.dataclass(frozen=True)
+class LibraryRow(Summary):
+    """One JD as its latest revision shows it: the snapshot's summary, and the revision's."""
 
     public_id: str
-    title: str
-    role_name: str
-    company_name: str
-    location: str
-    workplace_type: str
-    employment_type: str
     finalized_at: datetime.datetime
     revision: int
     quality: dict
@@ -49,15 +43,9 @@ class LibraryRow:
     @classmethod
     def of(cls, job_description: JobDescription) -> LibraryRow:
         revision = job_description.latest_revision
-        summary = summarize(revision.snapshot)
         return cls(
+            **dataclasses.asdict(summarize(revision.snapshot)),
             public_id=str(job_description.public_id),
-            title=summary.title,
-            role_name=summary.role_name,
-            company_name=summary.company_name,
-            location=summary.location,
-            workplace_type=summary.workplace_type,
-            employment_type=summary.employment_type,
             finalized_at=revision.finalized_at,
             revision=revision.number,
             quality=revision.quality or {},

@@ -41,9 +41,9 @@ ROLE_CHOICES_SHOWN = 50
 CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 
 
-class StepForm(forms.Form):
-    """A wizard step form: knows its role and catalog, and turns its cleaned data into the
-    step's value."""
+class StepMixin:
+    """What every step's form or formset has: the draft's role, the catalog it may choose from,
+    and `to_choices()`, the step's value for `save_step` once it is valid."""
 
     def __init__(
         self,
@@ -58,6 +58,10 @@ class StepForm(forms.Form):
 
     def to_choices(self) -> Any:
         raise NotImplementedError
+
+
+class StepForm(StepMixin, forms.Form):
+    """A wizard step made of one form."""
 
 
 class RoleStepForm(StepForm):

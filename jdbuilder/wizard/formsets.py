@@ -11,9 +11,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from jdbuilder.catalog import RoleCatalog
 from jdbuilder.drafts import Responsibility, SkillChoice
-from roles.models import Importance, ProficiencyLevel, Role
+from jdbuilder.wizard.forms import StepMixin
+from roles.models import Importance, ProficiencyLevel
 
 MAX_CUSTOM_RESPONSIBILITIES = 10
 MAX_ADDED_SKILLS = 10
@@ -45,20 +45,8 @@ class ResponsibilityForm(forms.Form):
         self.fields["area"].error_messages["invalid_choice"] = "Choose a task area."
 
 
-class StepFormSet(forms.BaseFormSet):
-    """A formset step: knows its role and catalog, and turns its cleaned rows into the step's
-    value."""
-
-    def __init__(
-        self,
-        *args: Any,
-        role: Role | None = None,
-        catalog: RoleCatalog | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self.role = role
-        self.catalog = catalog
-        super().__init__(*args, **kwargs)
+class StepFormSet(StepMixin, forms.BaseFormSet):
+    """A wizard step made of rows; each row gets the catalog too."""
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "catalog": self.catalog}

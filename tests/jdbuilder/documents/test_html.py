@@ -15,7 +15,7 @@ import lxml.html
 
 from jdbuilder.documents.html import render_html
 from jdbuilder.models import JobDescription
-from tests.factories import FinalJobDescriptionFactory
+from tests.factories import POSTING_TEXT_FIELDS, FinalJobDescriptionFactory
 from tests.support import vnu as nu
 from tests.support.documents import REMOTE, make_document, make_snapshot
 
@@ -53,17 +53,6 @@ RESOURCE_ATTRIBUTES = {
     "longdesc",
     "cite",
 }
-# Every posting field a manager types as free text.
-POSTING_TEXT_FIELDS = (
-    "summary",
-    "company_name",
-    "about_company",
-    "location",
-    "applicant_location",
-    "benefits",
-    "equal_opportunity",
-    "how_to_apply",
-)
 LOADING_ELEMENTS = {"link", "img", "iframe", "frame", "object", "embed", "video", "audio", "base"}
 
 

@@ -27,6 +27,7 @@ from jdbuilder.wizard.formsets import (
     MAX_RESPONSIBILITY,
 )
 from roles.models import Role
+from tests.factories import POSTING_TEXT_FIELDS
 from tests.jdbuilder.documents.pdf_safety import (
     body_text,
     final_revision,
@@ -36,18 +37,6 @@ from tests.jdbuilder.documents.pdf_safety import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-POSTING_TEXT_FIELDS = (
-    "summary",
-    "company_name",
-    "about_company",
-    "location",
-    "applicant_location",
-    "benefits",
-    "equal_opportunity",
-    "how_to_apply",
-)
 
 
 def cap(form_class, field: str) -> int:
