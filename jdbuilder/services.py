@@ -121,9 +121,9 @@ def _choose_role(jd: JobDescription, choice: RoleChoice) -> StepSaved:
     return StepSaved()
 
 
-def score(job_description: JobDescription) -> dict:
-    """The quality checks' summary of the draft as it stands: what lists show."""
-    return run_checks(build_document(job_description)).summary()
+def score(source: JobDescription | JobDescriptionRevision) -> dict:
+    """The quality checks' summary of a draft as it stands, or of a revision: what lists show."""
+    return run_checks(build_document(source)).summary()
 
 
 @transaction.atomic
@@ -145,7 +145,7 @@ def finalize_job_description(
         snapshot=take_snapshot(locked),
         finalized_by=user,
     )
-    revision.quality = run_checks(build_document(revision)).summary()
+    revision.quality = score(revision)
     revision.save()
     locked.status = Status.FINAL
     locked.latest_revision = revision

@@ -9,19 +9,19 @@ each JD's newest revision, set at finalizing from now on.
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 
 def forwards(apps, schema_editor):
     JobDescription = apps.get_model("jdbuilder", "JobDescription")
     Revision = apps.get_model("jdbuilder", "JobDescriptionRevision")
-    for jd in JobDescription.objects.all().iterator():
+    newest = Revision.objects.filter(job_description=OuterRef("pk")).order_by("-number")
+    JobDescription.objects.update(latest_revision=Subquery(newest.values("pk")[:1]))
+    for jd in JobDescription.objects.only("pending_input", "choices").iterator():
         step_data = (jd.pending_input or {}).get("step_data") or {}
         jd.pending_input = {step: data for step, data in step_data.items() if data}
         jd.choices = {**(jd.choices or {}), "saved_steps": sorted(step_data)}
-        jd.latest_revision = (
-            Revision.objects.filter(job_description=jd).order_by("-number").first()
-        )
-        jd.save(update_fields=["pending_input", "choices", "latest_revision"])
+        jd.save(update_fields=["pending_input", "choices"])
 
 
 def backwards(apps, schema_editor):
