@@ -5,11 +5,21 @@ The catalog knows nothing of the builder; the builder reads it.
 
 from __future__ import annotations
 
-from django.db import models
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from roles.search import search_key, search_text_of
+
+# The source the seed catalog (roles/data/catalog.toml) gives its six roles: the roles of the
+# series' Figure 1, which the role list draws as its task-area matrix.
+SEED_SOURCE = 'Workera, "AI Career Pathways"'
 
 
 class TaskArea(models.Model):
@@ -87,18 +97,26 @@ def normalize_query(query: str) -> str:
 
 class RoleQuerySet(models.QuerySet):
     def search(self, query: str) -> RoleQuerySet:
-        """Roles whose name or any alternate title contains `query`, ignoring case.
+        """Roles whose name or any alternate title contains `query`, ignoring case and repeated
+        white space (`roles.search.search_key`); `%` and `_` are plain characters.
 
-        Each role appears once, whatever the number of its titles that match.
+        Each role appears once, whatever the number of its titles that match. It reads the
+        stored search texts (RoleSearchText): one short row per role, trigram-indexed on
+        PostgreSQL.
         """
-        query = normalize_query(query)
-        if not query:
+        key = search_key(query)
+        if not key:
             return self
-        matching_titles = AlternateTitle.objects.filter(title__icontains=query).values("role_id")
-        return self.filter(Q(name__icontains=query) | Q(pk__in=matching_titles))
+        # A join (one text per role), so SQLite can walk the roles in name order and stop at
+        # the LIMIT when many match; PostgreSQL reads the matching texts off the trigram index.
+        return self.filter(search_text__text__contains=key)
 
     def with_task_areas(self) -> RoleQuerySet:
         return self.prefetch_related("task_areas")
+
+    def in_seed_figure(self) -> RoleQuerySet:
+        """The seed's roles (Figure 1 of the series), with their task areas."""
+        return self.filter(source=SEED_SOURCE).prefetch_related("task_areas")
 
 
 class Role(models.Model):
@@ -152,6 +170,13 @@ class AlternateTitle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> AlternateTitle:
+        instance = super().from_db(db, field_names, values)
+        # A title moved to another role changes both roles' search texts (see _role_ids_of).
+        instance._loaded_role_id = instance.__dict__.get("role_id")
+        return instance
 
 
 class Task(models.Model):
@@ -227,3 +252,99 @@ class Tool(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Derived rows: the search texts and the catalog version -------------------------------------
+
+
+class RoleSearchTextManager(models.Manager):
+    # Roles per query when rebuilding: keeps `pk__in` lists under every backend's parameter limit.
+    CHUNK = 500
+    # PostgreSQL: the trigram index on `text` (migration 0004 makes it).
+    INDEX = "roles_rolesearchtext_text_trgm"
+    # Rows written at once from which the index's pending list is merged at the end (below).
+    MANY = 50
+
+    def rebuild(self, role_ids: Iterable[int] | None = None) -> int:
+        """Write the search text of the roles `role_ids` (every role if None) from their name
+        and titles, where it changed; roles that no longer exist are skipped. Returns the number
+        of rows written."""
+        if role_ids is None:
+            role_ids = Role.objects.values_list("pk", flat=True)
+        ids = sorted(set(role_ids))
+        written = 0
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = ids[start : start + self.CHUNK]
+            titles: dict[int, list[str]] = {pk: [] for pk in chunk}
+            rows = AlternateTitle.objects.filter(role_id__in=chunk).order_by("pk")
+            for role_id, title in rows.values_list("role_id", "title"):
+                titles[role_id].append(title)
+            stored = dict(self.filter(role_id__in=chunk).values_list("role_id", "text"))
+            texts = [
+                RoleSearchText(role_id=pk, text=text)
+                for pk, name in Role.objects.filter(pk__in=chunk).values_list("pk", "name")
+                if stored.get(pk) != (text := search_text_of(name, titles[pk]))
+            ]
+            self.bulk_create(
+                texts, update_conflicts=True, unique_fields=["role"], update_fields=["text"]
+            )
+            written += len(texts)
+        if written >= self.MANY and connection.vendor == "postgresql":
+            # New index entries wait in the GIN index's pending list, which every search scans
+            # until a VACUUM merges it; after a bulk write, merge it now (cheap, in bulk).
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [self.INDEX])
+        return written
+
+
+class RoleSearchText(models.Model):
+    """A role's name and alternate titles as search compares them (`roles.search`), one a line.
+
+    Derived: rebuilt whenever the role's name or titles change (roles.sync: signal handlers, and
+    `catalog_writes()` for bulk loads); migration 0004 filled it for the roles of the day.
+    PostgreSQL has a trigram index on `text` (migration 0004), which `LIKE '%...%'` uses.
+    """
+
+    role = models.OneToOneField(
+        Role, on_delete=models.CASCADE, primary_key=True, related_name="search_text"
+    )
+    text = models.TextField()
+
+    objects = RoleSearchTextManager()
+
+    def __str__(self) -> str:
+        return f"search text of role #{self.role_id}"
+
+
+class CatalogVersionManager(models.Manager):
+    ROW = 1
+
+    def current(self) -> str:
+        """A token that changes with every write to the catalog: part of cache keys."""
+        token = self.filter(pk=self.ROW).values_list("token", flat=True).first()
+        if token is None:
+            # Never a fixed value for "no row yet", so a flushed database never meets fragments
+            # cached before the flush.
+            token = self.get_or_create(pk=self.ROW, defaults={"token": uuid.uuid4().hex})[0].token
+        return token
+
+    def bump(self) -> None:
+        token = uuid.uuid4().hex
+        if not self.filter(pk=self.ROW).update(token=token):
+            self.update_or_create(pk=self.ROW, defaults={"token": token})
+
+
+class CatalogVersion(models.Model):
+    """One row: the catalog's version token, new after every catalog write.
+
+    In the database, not the cache, so the new token commits with the write it stands for: a
+    page cached by a request that read the old data can only be under the old token.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = CatalogVersionManager()
+
+    def __str__(self) -> str:
+        return self.token

@@ -29,6 +29,7 @@ from roles.models import (
     TaskArea,
     Tool,
 )
+from roles.sync import catalog_writes
 
 SEED_CATALOG = Path(__file__).resolve().parent / "data" / "catalog.toml"
 
@@ -153,6 +154,12 @@ def load_catalog(*, data: dict[str, Any], overwrite: bool = False) -> LoadReport
     file's values replace the stored ones and seeded roles are reset to the file exactly.
     """
     validate_catalog(data)
+    # One rebuild of the search texts and one version bump for the whole load, at its end.
+    with catalog_writes() as touched:
+        return _load(data, overwrite=overwrite, touched=touched)
+
+
+def _load(data: dict[str, Any], *, overwrite: bool, touched: set[int]) -> LoadReport:
     report = LoadReport()
     source = data.get("source", "")
 
@@ -221,6 +228,7 @@ def load_catalog(*, data: dict[str, Any], overwrite: bool = False) -> LoadReport
         if entry["slug"] not in owned:
             continue
         role = roles[entry["slug"]]
+        touched.add(role.pk)  # its titles are bulk-created below: no signal tells
         role.task_areas.set([areas[slug] for slug in entry.get("task_areas", [])])
         role.works_with.set([roles[slug] for slug in entry.get("works_with", [])])
         role.alternate_titles.all().delete()

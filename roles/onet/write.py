@@ -31,6 +31,7 @@ from roles.onet.files import OPTIONAL_FILES, Occupation, OnetError, Release
 from roles.onet.mapping import AREA_ORDER, skill_category_for, task_area_for, tool_area_for
 from roles.onet.plan import RolePlan, plan_roles, unique_slug
 from roles.onet.report import ImportReport
+from roles.sync import catalog_writes
 
 CHANGE_REASON = "O*NET import"
 DEFAULT_BATCH_SIZE = 200  # occupations per write batch
@@ -54,6 +55,7 @@ class _Importer:
         self.report.skipped.update(release.skipped)
         self.prune_tools = len(release.tool_files) == len(OPTIONAL_FILES)
         self.unlinked_tasks: set[int] = set()
+        self.role_ids: set[int] = set()  # every role written: their search texts are rebuilt
         self._areas_of: dict[str, int] = {}
 
     def area_of(self, text: str) -> int:
@@ -317,6 +319,7 @@ class _Importer:
         for start in range(0, total, self.batch_size):
             batch = plans[start : start + self.batch_size]
             self.write_roles(batch)
+            self.role_ids.update(plan.role.pk for plan in batch)
             owned = [plan for plan in batch if plan.owned]
             self.sync_titles(owned)
             self.sync_tasks(owned, tasks)
@@ -370,5 +373,9 @@ def import_release(
     """
     if batch_size < 1:
         raise OnetError("batch size must be at least 1")
-    with transaction.atomic():
-        return _Importer(release, batch_size).run(progress)
+    importer = _Importer(release, batch_size)
+    with transaction.atomic(), catalog_writes() as touched:
+        report = importer.run(progress)
+        # Bulk writes send no signals: every role the import wrote gets its search text rebuilt.
+        touched.update(importer.role_ids)
+    return report

@@ -50,6 +50,26 @@ def test_role_pages_work_on_a_phone(live_catalog, live_manager, fresh_session):
     assert_accessible(page)
 
 
+def test_the_paged_role_list_works_on_a_phone(live_catalog, live_manager, fresh_session):
+    from roles.models import Role, RoleSearchText
+
+    Role.objects.bulk_create(
+        Role(name=f"Generated role {n:03d}", slug=f"generated-{n:03d}", summary="Does work.")
+        for n in range(120)
+    )
+    RoleSearchText.objects.rebuild()  # bulk_create sends no signal
+    page = fresh_session(
+        live_manager, "/roles/?q=generated", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    pages = page.get_by_role("navigation", name="Pages of the role list")
+    expect(pages.get_by_role("link", name="Page 1")).to_have_attribute("aria-current", "page")
+    pages.get_by_role("link", name="Next page").click()
+    expect(page.get_by_text("page 2 of 3")).to_be_visible()
+    expect(page.get_by_role("searchbox")).to_have_value("generated")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+
+
 def test_staff_edits_a_skill_level_in_the_admin_and_sees_it_on_the_role_page(
     page, live_server, live_catalog, live_staff, sign_in
 ):

@@ -4,6 +4,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,6 +15,10 @@ LEVEL_NAMES = ["Aware", "Basic", "Proficient", "Advanced", "Expert"]
 # Queries the layout makes on every signed-in page: the session, the user, and the user's and
 # groups' permissions (the navbar asks `perms`). Update this if base.html changes.
 LAYOUT_QUERIES = 4
+
+# A catalog page found in the cache: the layout's, the catalog version's and the cache's read
+# (a query with the database cache the tests run with).
+CACHED_PAGE_QUERIES = LAYOUT_QUERIES + 2
 
 
 def element(html: str, tag: str, element_id: str) -> ET.Element:
@@ -46,3 +51,15 @@ def count_queries(func: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as ctx:
         func()
     return len(ctx.captured_queries)
+
+
+def cache_set_queries() -> int:
+    """Queries one cache.set costs with the cache in use (the database cache: several)."""
+    count = count_queries(lambda: cache.set("tests-roles-probe", "x"))
+    cache.delete("tests-roles-probe")
+    return count
+
+
+def without_tokens(html: bytes) -> str:
+    """A page with its per-request CSRF tokens blanked: two renderings of a page compare equal."""
+    return re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*', r"\1", html.decode())

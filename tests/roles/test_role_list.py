@@ -4,16 +4,25 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from roles.models import SEED_SOURCE
 from tests.factories import AlternateTitleFactory, RoleFactory
-from tests.roles.pages import LAYOUT_QUERIES, count_queries, element, text_of
+from tests.roles.pages import (
+    CACHED_PAGE_QUERIES,
+    cache_set_queries,
+    count_queries,
+    element,
+    text_of,
+    without_tokens,
+)
 
 LIST_URL = reverse("roles:list")
 
-# roles (search), their task areas (prefetch), the matrix columns.
-LIST_QUERIES = LAYOUT_QUERIES + 3
+# Not cached, the first page: the count, the page's roles, the task areas, the figure's roles;
+# then the cache's write.
+LIST_QUERIES = CACHED_PAGE_QUERIES + 4
 
-# ... plus the matching alternate titles (one prefetch for every role).
-SEARCH_QUERIES = LIST_QUERIES + 1
+# Not cached, a search: the count, the page's roles, the titles of the roles a title found.
+SEARCH_QUERIES = CACHED_PAGE_QUERIES + 3
 
 # --- access ----------------------------------------------------------------------------------
 
@@ -46,10 +55,12 @@ def test_list_shows_roles_with_links_and_summaries(client_in):
 
 
 def test_matrix_marks_the_right_cells_in_lifecycle_order(client_in, areas):
-    analyst = RoleFactory(name="Data Analyst")
+    analyst = RoleFactory(name="Data Analyst", source=SEED_SOURCE)
     analyst.task_areas.set([areas[0], areas[3]])
-    engineer = RoleFactory(name="ML Engineer")
+    engineer = RoleFactory(name="ML Engineer", source=SEED_SOURCE)
     engineer.task_areas.set([areas[1], areas[2], areas[4]])
+    # The matrix is the seed's figure: a role from elsewhere is in the list, not the figure.
+    RoleFactory(name="Imported Role", source="O*NET").task_areas.set(areas)
 
     table = element(client_in.get(LIST_URL).content.decode(), "table", "role-matrix")
 
@@ -103,9 +114,9 @@ def test_search_by_alternate_title_finds_the_role_once_and_says_which_title(
     assertContains(response, "<mark>Software Development Engineer II</mark>", html=True)
     assertNotContains(response, "Programmer")
     assertNotContains(response, "Data Analyst")
-    # One link in the results; the matrix row names the role without repeating the link.
+    # One link in the results; a search shows no figure.
     assertContains(response, f'href="{engineer.get_absolute_url()}"', count=1)
-    assertContains(response, '<th scope="row">Software Engineer</th>', html=True)
+    assertNotContains(response, 'id="role-matrix"')
 
 
 def test_search_with_no_match_shows_the_empty_state(client_in):
@@ -138,14 +149,19 @@ def test_list_query_count_is_constant(client_in, django_assert_num_queries, area
     few = count_queries(lambda: client_in.get(LIST_URL))
     few_search = count_queries(lambda: client_in.get(LIST_URL, {"q": "widget"}))
     make_roles(18)
-    with django_assert_num_queries(LIST_QUERIES):
+    written = cache_set_queries()
+    with django_assert_num_queries(LIST_QUERIES + written):
         response = client_in.get(LIST_URL)
     assert len(response.context["items"]) == 20
-    with django_assert_num_queries(SEARCH_QUERIES):
+    with django_assert_num_queries(SEARCH_QUERIES + written):
         response = client_in.get(LIST_URL, {"q": "widget"})
     assert len(response.context["items"]) == 20
     assert all(len(item.matched_titles) == 1 for item in response.context["items"])
-    assert (few, few_search) == (LIST_QUERIES, SEARCH_QUERIES)
+    assert (few, few_search) == (LIST_QUERIES + written, SEARCH_QUERIES + written)
+    # The same search again, nothing changed in the catalog: the page comes from the cache.
+    with django_assert_num_queries(CACHED_PAGE_QUERIES):
+        again = client_in.get(LIST_URL, {"q": "widget"})
+    assert without_tokens(again.content) == without_tokens(response.content)
 
 
 # --- with the seed catalog -------------------------------------------------------------------
