@@ -1,8 +1,10 @@
 """Document -> PDF (A4 or US Letter) with WeasyPrint.
 
 The PDF is tagged PDF/UA-1 (structure tree in DOM order, language, title), embeds our own font,
-numbers its pages and names the company in a running header. The same Document always gives
-the same bytes: dates come from the revision, the file identifier from the document's id.
+numbers its pages and names the company in a running header. WeasyPrint sees no font but ours
+(fonts.conf beside this module), and a character our fonts cannot draw is drawn as U+FFFD
+(jdbuilder/glyphs.py; docs/fonts.md). The same Document always gives the same bytes, on every
+server: dates come from the revision, the file identifier from the document's id.
 
 Nothing a user typed can make WeasyPrint load anything: every user value reaches the HTML escaped
 by Django templates, no user value goes into CSS or a URL, and the URL fetcher below refuses all
@@ -12,6 +14,9 @@ but data: URLs and our own static files, read from disk. Attachments are strippe
 from __future__ import annotations
 
 import mimetypes
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,12 +24,15 @@ from urllib.request import DataHandler, Request, url2pathname
 
 import tinycss2
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
+from weasyprint.text.ffi import ffi, fontconfig
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from jdbuilder.document import Document
+from jdbuilder.glyphs import drawable_text
 
 # The document's base URL: a host that cannot resolve (RFC 2606 ".invalid") and is never
 # contacted. Relative URLs resolve against it, never against the filesystem; only its /static/
@@ -38,6 +46,10 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 # document.css's rules for what is inside the skill chart, and the font the chart's text uses.
 SVG_SCOPE = ".skill-chart "
 SVG_PRINT_CSS = 'svg { font-family: "JD Sans"; }'
+# Fontconfig's whole configuration for the PDF: no font of the host's, only print.css's.
+FONTS_CONF = Path(__file__).resolve().with_name("fonts.conf")
+# What fontconfig reads from the environment to find its configuration; see _our_fontconfig.
+FONTCONFIG_VARIABLES = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT")
 
 
 class BlockedURL(ValueError):
@@ -182,11 +194,62 @@ def _style_charts(html: HTML, chart_css: str) -> None:
         svg.insert(0, style)
 
 
+@contextmanager
+def _our_fontconfig() -> Iterator[None]:
+    """Point fontconfig at FONTS_CONF while a configuration loads, then put the environment back.
+
+    FontConfiguration loads its configuration with FcInitLoadConfigAndFonts, which reads
+    FONTCONFIG_FILE at that moment, whatever was loaded before; once loaded, the configuration
+    does not look at the environment again. So only the PDF's fonts are restricted, whatever
+    the server's environment says, and nothing else in the process is affected.
+    """
+    saved = {name: os.environ.get(name) for name in FONTCONFIG_VARIABLES}
+    for name in FONTCONFIG_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def host_font_count(fonts: FontConfiguration) -> int:
+    """How many fonts of the host (fontconfig's "system" set) `fonts` can use: ours has none."""
+    found = fontconfig.FcConfigGetFonts(fonts._config, fontconfig.FcSetSystem)
+    return 0 if found == ffi.NULL else found.nfont
+
+
 @cache
 def _font_config() -> FontConfiguration:
     """One font configuration per process: WeasyPrint keeps memory for every one it makes
-    (about 0.27 MiB a render, see docs/performance.md). Gunicorn's workers are single-threaded."""
-    return FontConfiguration()
+    (about 0.27 MiB a render, see docs/performance.md). Gunicorn's workers are single-threaded.
+    It knows our fonts only (FONTS_CONF): a glyph they lack can come from no host font."""
+    if not FONTS_CONF.is_file():
+        # Without its file, fontconfig falls back to the host's font directories.
+        raise ImproperlyConfigured(f"the PDF's font configuration is missing: {FONTS_CONF}")
+    with _our_fontconfig():
+        fonts = FontConfiguration()
+    if host_font_count(fonts):
+        raise ImproperlyConfigured(f"the PDF's fonts include {host_font_count(fonts)} host fonts")
+    return fonts
+
+
+def _drawable_tree(html: HTML) -> None:
+    """Replace, in every text node, each character our fonts cannot draw (glyphs.py).
+
+    On the parsed tree, so a character reference (&#x4F60;) is caught as well as the character;
+    attributes (URLs among them) are left as they are: WeasyPrint draws none of ours. The forms
+    refuse such characters; this is for text that came another way (catalog, old revisions).
+    """
+    for element in html.etree_element.iter():
+        if element.text:
+            element.text = drawable_text(element.text)
+        if element.tail:
+            element.tail = drawable_text(element.tail)
 
 
 def _render(document: Document, paper: str) -> bytes:
@@ -203,6 +266,7 @@ def _html_to_pdf(markup: str, document: Document, paper: str) -> bytes:
     fonts = _font_config()
     shared = {"url_fetcher": fetcher, "font_config": fonts}
     html = HTML(string=markup, base_url=BASE_URL, url_fetcher=fetcher)
+    _drawable_tree(html)
     page_css, chart_css = _document_css()
     _style_charts(html, chart_css)
     # Relative URLs in our CSS (print.css's fonts) resolve to /static/ paths, read from disk.
