@@ -61,9 +61,11 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 
 # Load Django once in the master (and, in when_ready below, every view and WeasyPrint, which
 # takes a second or more to import), then fork: workers start in milliseconds with all that
-# loaded, a recycled worker is cheap to replace, and unchanged memory is shared. The price:
-# new code needs a full restart, since SIGHUP re-forks workers from the master, which keeps the
-# old code. GUNICORN_PRELOAD=0 turns it off.
+# loaded, a recycled worker is cheap to replace, and unchanged memory is shared. Loading
+# jdbuilder.wsgi also loads the readability check's pronunciation dictionary (about 0.8 s), so
+# with preload it is parsed once, in the master; without it, by each worker as it starts, never
+# on a user's request. The price: new code needs a full restart, since SIGHUP re-forks workers
+# from the master, which keeps the old code. GUNICORN_PRELOAD=0 turns it off.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in {"0", "false", "no"}
 
 # Worker heartbeats in memory, not on a disk that may stall (containers' /tmp often is a disk).

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Lower
@@ -20,6 +22,9 @@ from jdbuilder.snapshots import SnapshotPath
 from jdbuilder.vocabulary import LibrarySort, Seniority, Status, WizardStep
 from roles.models import Role
 
+# Recruiters' permission: read every JD issued at least once.
+VIEW_FINAL_PERMISSION = "jdbuilder.view_final_jobdescription"
+
 
 class JobDescriptionQuerySet(models.QuerySet):
     def visible_to(self, user) -> JobDescriptionQuerySet:
@@ -29,7 +34,7 @@ class JobDescriptionQuerySet(models.QuerySet):
         if user.is_staff:
             return self
         condition = Q(owner=user)
-        if user.has_perm("jdbuilder.view_final_jobdescription"):
+        if user.has_perm(VIEW_FINAL_PERMISSION):
             # Issued at least once: a JD reopened for its next revision stays readable.
             condition |= Q(latest_revision__isnull=False)
         return self.filter(condition)
@@ -307,10 +312,62 @@ class JobDescriptionRevision(models.Model):
         )
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """What a download of a stored file sends."""
+
+    content: bytes
+    filename: str
+
+
+class RenderedFileQuerySet(models.QuerySet):
+    def stored_download(self, *, user, public_id, number: int, fmt: str) -> StoredFile | None:
+        """The stored `fmt` file of revision `number` of JD `public_id` if `user` may open the JD
+        (the rule of `JobDescription.objects.visible_to`), else None; None too if not stored.
+
+        One query joins the file, its revision and its JD with the visibility rule, and reads
+        only what a download sends. Staff see all; the owner needs nothing more; anyone else
+        needs the recruiters' permission, asked only then (it costs the permission queries), so
+        the common cases stay one query. Written as SQL: the ORM took about 3 ms to build and
+        compile this three-table query, thirty times the query itself, on every download.
+        """
+        if not user.is_authenticated:
+            return None
+        connection = connections[self.db]
+        ops = connection.ops
+        jd, revision, rendered = (
+            ops.quote_name(model._meta.db_table)
+            for model in (JobDescription, JobDescriptionRevision, RenderedFile)
+        )
+        public_id_field = JobDescription._meta.get_field("public_id")
+        params: list[Any] = [fmt, number, public_id_field.get_db_prep_value(public_id, connection)]
+        # Only table names go into the text (our own, quoted); every value is a parameter.
+        sql = (
+            f"SELECT f.content, f.filename, j.owner_id FROM {rendered} f "  # noqa: S608
+            f"INNER JOIN {revision} r ON r.id = f.revision_id "
+            f"INNER JOIN {jd} j ON j.id = r.job_description_id "
+            "WHERE f.format = %s AND r.number = %s AND j.public_id = %s"
+        )
+        if not user.is_staff:
+            sql += " AND (j.owner_id = %s OR j.latest_revision_id IS NOT NULL)"
+            params.append(user.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        content, filename, owner_id = row
+        if not (user.is_staff or owner_id == user.pk or user.has_perm(VIEW_FINAL_PERMISSION)):
+            return None
+        return StoredFile(bytes(content), filename)
+
+
 class RenderedFile(models.Model):
     """An export of a finalized revision, rendered once and kept (revisions never change).
 
-    Kept in the database, not on a local disk, so every app server sees the same files.
+    Kept in the database, not on a local disk, so every app server sees the same files. The
+    download's file name is kept with it, so a stored copy is served without rebuilding the
+    Document the name comes from.
     """
 
     revision = models.ForeignKey(
@@ -319,7 +376,12 @@ class RenderedFile(models.Model):
     format = models.CharField(max_length=10)
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
+    # The download's name (e.g. "senior-software-engineer-acme-r1.pdf"); blank: not known.
+    filename = models.CharField(max_length=200, blank=True, default="")
+    size = models.PositiveIntegerField(default=0, help_text="len(content), in bytes.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RenderedFileQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -167,7 +167,8 @@ def export_revision(*, revision: JobDescriptionRevision, export_format: ExportFo
     stored = RenderedFile.objects.filter(revision=revision, format=export_format.key).first()
     if stored is not None:
         return bytes(stored.content)
-    content = export_format.render(build_document(revision))
+    document = build_document(revision)
+    content = export_format.render(document)
     try:
         with transaction.atomic():
             RenderedFile.objects.create(
@@ -175,6 +176,9 @@ def export_revision(*, revision: JobDescriptionRevision, export_format: ExportFo
                 format=export_format.key,
                 content=content,
                 sha256=hashlib.sha256(content).hexdigest(),
+                # Kept so the stored copy is served without building the Document again.
+                filename=export_format.filename(document),
+                size=len(content),
             )
     except IntegrityError:  # another worker stored it first: serve theirs
         stored = RenderedFile.objects.get(revision=revision, format=export_format.key)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jdbuilder.checks.findings import Finding, Place, Severity, text_fields
-from jdbuilder.checks.tokens import covered, find_phrase, tokenize
+from jdbuilder.checks.tokens import CACHED_TEXT_MAX, covered, phrase_spans, tokens_of
 from jdbuilder.document import Document
 
 DATA = Path(__file__).parent / "data" / "exclusionary.toml"
@@ -58,14 +58,20 @@ def rules() -> tuple[Rule, ...]:
 def find(field: str, text: str) -> list[tuple[Rule, Place]]:
     """Every rule occurrence in `text`; overlapping occurrences keep the earliest, longest one
     ("native English speaker" once, not also as "native English")."""
-    tokens = tokenize(text)
+    return list(_cached_find(field, text) if len(text) <= CACHED_TEXT_MAX else _find(field, text))
+
+
+def _find(field: str, text: str) -> tuple[tuple[Rule, Place], ...]:
+    tokens = tokens_of(text)
     if not tokens:
-        return []
+        return ()
     hits: list[tuple[int, int, Rule]] = []
     for rule in rules():
-        excused = covered(text, tokens, rule.except_)
+        excused: set[int] | None = None  # the rule's exceptions, found only if it matched
         for phrase in rule.phrases:
-            for i, j in find_phrase(text, tokens, phrase):
+            for i, j in phrase_spans(text, tokens, phrase):
+                if excused is None:
+                    excused = covered(text, tokens, rule.except_)
                 if not excused.intersection(range(i, j)):
                     hits.append((i, j, rule))
     hits.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
@@ -77,7 +83,12 @@ def find(field: str, text: str) -> list[tuple[Rule, Place]]:
         taken = j - 1
         start, end = tokens[i].start, tokens[j - 1].end
         kept.append((rule, Place(field, start, end, text[start:end])))
-    return kept
+    return tuple(kept)
+
+
+# A document's texts recur from one request to the next (the preview and each save rescore
+# the whole document when one field changed): their findings are kept, by field and text.
+_cached_find = lru_cache(maxsize=1024)(_find)
 
 
 def check(document: Document) -> list[Finding]:

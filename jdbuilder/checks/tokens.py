@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 HYPHENS = "-\u2010\u2011"
 DASHES = "\u2012\u2013\u2014\u2015"  # figure, en, em dash, horizontal bar
@@ -77,16 +78,78 @@ class Token:
 
 def normalize(word: str) -> str:
     """The form words and patterns are compared in: NFC, casefolded, soft hyphens removed."""
+    if word.isascii():  # most words: ASCII is NFC already, and casefolds as it lowercases
+        return word.lower()
     return unicodedata.normalize("NFC", word).casefold().replace(SOFT_HYPHEN, "")
 
 
-def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
+class Tokens(list):
+    """The tokens of one text (a list of `Token`), with an index of where each key stands.
+
+    The checks look for about a hundred phrases in each text; scanning every token for each
+    phrase was most of their time. The index, built on first use, gives each phrase's candidate
+    starts directly: the tokens whose key equals (or, for "lead*", starts with) its first word.
+    """
+
+    __slots__ = ("_index",)
+
+    def starts(self, pattern: str) -> list[int]:
+        """Indices, ascending, of the tokens whose key matches `pattern` (see `matches`)."""
+        if not hasattr(self, "_index"):
+            self._index = _KeyIndex(self)
+        return self._index.starts(pattern)
+
+
+class _KeyIndex:
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.count = len(tokens)
+        self.by_key: dict[str, list[int]] = {}
+        for i, token in enumerate(tokens):
+            self.by_key.setdefault(token.key, []).append(i)
+        self.keys = sorted(self.by_key)
+        self.memo: dict[str, list[int]] = {}
+
+    def starts(self, pattern: str) -> list[int]:
+        found = self.memo.get(pattern)
+        if found is None:
+            found = self.memo[pattern] = self._starts(pattern)
+        return found
+
+    def _starts(self, pattern: str) -> list[int]:
+        stem, prefix = _pattern(pattern)
+        if not prefix:
+            return self.by_key.get(stem, [])
+        if not stem:  # a lone "*": any word
+            return list(range(self.count))
+        found: list[int] = []
+        k = bisect_left(self.keys, stem)
+        while k < len(self.keys) and self.keys[k].startswith(stem):
+            found += self.by_key[self.keys[k]]
+            k += 1
+        return sorted(found)
+
+
+def tokenize(text: str) -> Tokens:
+    tokens = Tokens()
     for found in _TOKEN.finditer(text):
         start, end = found.span()
         joined = bool(tokens and tokens[-1].end == start - 1 and text[start - 1] in HYPHENS)
         tokens.append(Token(found.group(), start, end, joined, normalize(found.group())))
     return tokens
+
+
+# Texts longer than this are not kept by the checks' caches (a few hostile or pasted texts must
+# not fill a worker's memory); real fields are far shorter.
+CACHED_TEXT_MAX = 4000
+
+
+def tokens_of(text: str) -> Tokens:
+    """`tokenize(text)`, shared by the checks that read the same text (treat it as read-only):
+    the last few texts' tokens are kept, so a document's run of checks tokenizes each once."""
+    return _recent_tokens(text) if len(text) <= CACHED_TEXT_MAX else tokenize(text)
+
+
+_recent_tokens = lru_cache(maxsize=64)(tokenize)
 
 
 def compounds(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
@@ -153,20 +216,35 @@ def _gap_ok(gap: str, allowed: frozenset[str]) -> bool:
 
 def find_phrase(text: str, tokens: Sequence[Token], phrase: str) -> Iterator[tuple[int, int]]:
     """Token index ranges [i, j) where `phrase` occurs in `tokens` (the tokens of `text`)."""
+    return iter(phrase_spans(text, tokens, phrase))
+
+
+def phrase_spans(text: str, tokens: Sequence[Token], phrase: str) -> list[tuple[int, int]]:
+    """`find_phrase` as a list, in ascending order (empty at once when the first word is absent)."""
     parsed = parse_phrase(phrase)
     parts, n = parsed.parts, len(parsed.parts)
-    for i in range(len(tokens) - n + 1):
-        if not matches(parts[0], tokens[i].key):  # the cheap test first: most tokens fail it
-            continue
+    # Only the tokens matching the first word can start an occurrence (most texts have none).
+    if isinstance(tokens, Tokens):
+        candidates: Sequence[int] = tokens.starts(parts[0])
+        if not candidates:
+            return []
+    else:
+        candidates = [i for i, token in enumerate(tokens) if matches(parts[0], token.key)]
+    last = len(tokens) - n  # the last index an occurrence can start at
+    spans = []
+    for i in candidates:
+        if i > last:
+            break
         if all(matches(parts[k], tokens[i + k].key) for k in range(1, n)) and all(
             _gap_ok(text[tokens[i + k].end : tokens[i + k + 1].start], parsed.allowed[k])
             for k in range(n - 1)
         ):
-            yield i, i + n
+            spans.append((i, i + n))
+    return spans
 
 
 def covered(text: str, tokens: Sequence[Token], phrases: Sequence[str]) -> set[int]:
     """Indices of the tokens that are part of an occurrence of any of `phrases`."""
     return {
-        k for phrase in phrases for i, j in find_phrase(text, tokens, phrase) for k in range(i, j)
+        k for phrase in phrases for i, j in phrase_spans(text, tokens, phrase) for k in range(i, j)
     }

@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from jdbuilder.checks.findings import Finding, Place, Severity, text_fields
-from jdbuilder.checks.tokens import Token, compounds, covered, matches, tokenize
+from jdbuilder.checks.tokens import (
+    CACHED_TEXT_MAX,
+    Token,
+    compounds,
+    covered,
+    matches,
+    tokens_of,
+)
 from jdbuilder.document import Document
 
 DATA = Path(__file__).parent / "data" / "gaucher_2011.toml"
@@ -109,26 +116,41 @@ def _stems_matching(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _excused(stem: str, key: str, span: range, phrase_cover: dict[str, set[int]]) -> bool:
+def _excused(stem: str, key: str, span: range, phrase_cover: _PhraseCover) -> bool:
     rule = word_lists().exceptions.get(stem)
     if rule is None:
         return False
     if any(matches(pattern, key) for pattern in rule.tokens):
         return True
-    return any(k in phrase_cover.get(stem, ()) for k in span)
+    return any(k in phrase_cover.get(stem) for k in span)
+
+
+class _PhraseCover:
+    """The tokens inside each stem's false-friend phrases, found for a stem when first asked:
+    most texts have no coded word, so most stems are never asked about."""
+
+    def __init__(self, text: str, tokens: Sequence[Token]) -> None:
+        self.text, self.tokens = text, tokens
+        self.found: dict[str, set[int]] = {}
+
+    def get(self, stem: str) -> set[int]:
+        if stem not in self.found:
+            rule = word_lists().exceptions.get(stem)
+            phrases = rule.phrases if rule is not None else ()
+            self.found[stem] = covered(self.text, self.tokens, phrases) if phrases else set()
+        return self.found[stem]
 
 
 def find(field: str, text: str) -> list[Match]:
     """Every gender-coded word of `text`, as places in `field`, false friends left out."""
-    tokens = tokenize(text)
+    return list(_cached_find(field, text) if len(text) <= CACHED_TEXT_MAX else _find(field, text))
+
+
+def _find(field: str, text: str) -> tuple[Match, ...]:
+    tokens = tokens_of(text)
     if not tokens:
-        return []
-    lists = word_lists()
-    phrase_cover = {
-        stem: covered(text, tokens, rule.phrases)
-        for stem, rule in lists.exceptions.items()
-        if rule.phrases
-    }
+        return ()
+    phrase_cover = _PhraseCover(text, tokens)
     found: list[Match] = []
     for i, j in compounds(tokens):
         # A hyphenated compound is first matched whole, with and without its hyphens
@@ -151,7 +173,12 @@ def find(field: str, text: str) -> list[Match]:
             side, stem = min(hits, key=lambda hit: (len(hit[1].rstrip("*")), "*" not in hit[1]))
             start, end = tokens[a].start, tokens[b - 1].end
             found.append(Match(side, stem, Place(field, start, end, text[start:end])))
-    return found
+    return tuple(found)
+
+
+# A document's texts recur from one request to the next (the preview and each save rescore
+# the whole document when one field changed): their findings are kept, by field and text.
+_cached_find = lru_cache(maxsize=1024)(_find)
 
 
 def _compound_keys(tokens: Sequence[Token]) -> tuple[str, ...]:

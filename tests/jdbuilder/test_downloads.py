@@ -173,3 +173,67 @@ class TestStoredPdfs:
         client.force_login(ManagerFactory())
         assert download(client, jd).status_code == 404
         assert not RenderedFile.objects.exists()
+
+
+class TestStoredCopyFastPath:
+    """A stored copy is served from its RenderedFile row in one query past the session: no
+    revision or JD row loaded, no Document built; the same names, headers and 404s as before."""
+
+    @pytest.fixture
+    def stored(self, client, manager, final_jd):
+        client.force_login(manager)
+        first = download(client, final_jd)  # renders and stores it
+        client.logout()
+        return first
+
+    def test_the_owner_gets_it_in_one_query_past_the_session(
+        self, client, manager, final_jd, stored, monkeypatch
+    ):
+        client.force_login(manager)
+        monkeypatch.setattr(ExportFormat, "render", refuse_to_render)
+        monkeypatch.setattr("jdbuilder.downloads.build_document", refuse_to_render)
+        url = f"/jd/{final_jd.public_id}/revisions/1/download/pdf/"
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and response.content == stored.content
+        for header in ("Content-Type", "Content-Disposition", "Content-Length", "Cache-Control"):
+            assert response[header] == stored[header]
+        assert response["Content-Disposition"] == f'attachment; filename="{STEM}.pdf"'
+        # The session, the user, the stored file joined to its revision and JD.
+        assert len(queries) == 3, [q["sql"] for q in queries]
+        assert "jdbuilder_renderedfile" in queries[-1]["sql"]
+
+    def test_a_recruiter_and_staff_get_it_too(self, client, recruiter, staff, final_jd, stored):
+        for user in (recruiter, staff):
+            client.force_login(user)
+            response = client.get(f"/jd/{final_jd.public_id}/revisions/1/download/pdf/")
+            assert response.status_code == 200 and response.content == stored.content
+            assert response["Content-Disposition"] == stored["Content-Disposition"]
+
+    def test_another_manager_gets_not_found_although_it_is_stored(self, client, final_jd, stored):
+        client.force_login(ManagerFactory(username="not-the-owner"))
+        assert download(client, final_jd).status_code == 404
+        assert client.get(f"/jd/{final_jd.public_id}/revisions/1/download/pdf/").status_code == 404
+
+    def test_a_revision_number_or_jd_that_does_not_exist_is_not_found(
+        self, client, manager, final_jd, stored
+    ):
+        client.force_login(manager)
+        assert client.get(f"/jd/{final_jd.public_id}/revisions/2/download/pdf/").status_code == 404
+        other = "00000000-0000-4000-8000-000000000000"
+        assert client.get(f"/jd/{other}/revisions/1/download/pdf/").status_code == 404
+
+    def test_a_row_stored_without_a_name_is_served_with_the_name_built_as_before(
+        self, client, manager, final_jd, stored
+    ):
+        RenderedFile.objects.update(filename="")
+        client.force_login(manager)
+        response = client.get(f"/jd/{final_jd.public_id}/revisions/1/download/pdf/")
+        assert response.status_code == 200 and response.content == stored.content
+        assert response["Content-Disposition"] == f'attachment; filename="{STEM}.pdf"'
+
+    def test_the_stored_row_keeps_the_name_size_and_digest(self, final_jd, stored):
+        row = RenderedFile.objects.get(revision__job_description=final_jd, format="pdf")
+        assert row.filename == f"{STEM}.pdf"
+        assert row.size == len(stored.content) == len(bytes(row.content))
+        assert row.sha256 == hashlib.sha256(stored.content).hexdigest()
