@@ -1,7 +1,8 @@
 from django.urls import path
 
 from jdbuilder import downloads, views
-from jdbuilder.wizard.views import JobDescriptionWizard
+from jdbuilder.wizard import autosave
+from jdbuilder.wizard.views import JobDescriptionWizard, wizard_preview
 
 app_name = "jd"
 
@@ -20,6 +21,12 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/edit/", wizard, name="wizard"),
     path("<uuid:public_id>/edit/<str:step>/", wizard, name="wizard_step"),
+    path("<uuid:public_id>/edit/<str:step>/preview/", wizard_preview, name="wizard_preview"),
+    path(
+        "<uuid:public_id>/edit/<str:step>/autosave/",
+        autosave.wizard_autosave,
+        name="wizard_autosave",
+    ),
     path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),
     path("<uuid:public_id>/duplicate/", views.duplicate, name="duplicate"),
     path("<uuid:public_id>/delete/", views.delete, name="delete"),

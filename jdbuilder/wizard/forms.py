@@ -9,20 +9,34 @@ turns its cleaned data into the step's typed value with `to_choices()`, which `s
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pycountry
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.defaults import DEFAULT_EEO_STATEMENT, DEFAULT_HOW_TO_APPLY
 from jdbuilder.drafts import Posting, ToolChoice
+from jdbuilder.glyphs import validate_drawable
 from jdbuilder.services import RoleChoice
 from jdbuilder.vocabulary import EmploymentType, SalaryPeriod, Seniority, WorkplaceType
+from jdbuilder.wizard.fields import (
+    CAP_MESSAGE,
+    CAPPED_KEY,
+    AmountField,
+    CurrencyField,
+    check_closing_date,
+    latest_closing_date,
+    oversize_message,
+)
+from jdbuilder.wizard.render import FieldsHTML, radio_items
 from roles.models import Role
 
 MAX_OTHER_TOOLS = 10
@@ -38,12 +52,33 @@ MAX_LINES = {
     "how_to_apply": 15,
 }
 ROLE_CHOICES_SHOWN = 50
-CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
+# Every free-text field: the PDF must be able to draw what is typed (jdbuilder.glyphs).
+DRAWABLE = [validate_drawable]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One line of the step's error summary: a message and the visible field it links to."""
+
+    anchor: str  # the id of the field to focus
+    label: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ErrorSummary:
+    fields: tuple[FieldError, ...] = ()
+    general: tuple[str, ...] = ()  # errors of the whole step, not of one field
+
+    @property
+    def count(self) -> int:
+        return len(self.fields) + len(self.general)
 
 
 class StepMixin:
     """What every step's form or formset has: the draft's role, the catalog it may choose from,
-    and `to_choices()`, the step's value for `save_step` once it is valid."""
+    `to_choices()`, the step's value for `save_step` once it is valid, the size caps on what
+    it is sent (`jdbuilder.wizard.fields`), and the summary of its errors."""
 
     def __init__(
         self,
@@ -59,9 +94,49 @@ class StepMixin:
     def to_choices(self) -> Any:
         raise NotImplementedError
 
+    def input_problem(self) -> str | None:
+        """The cap message when what was posted is over the caps, or was cut to them when it
+        was kept as pending input (`storage.unsaved_input`)."""
+        if not self.is_bound:
+            return None
+        if f"{self.prefix}-{CAPPED_KEY}" in self.data:
+            return CAP_MESSAGE
+        return oversize_message(self.data, self.prefix)
+
+    def error_summary(self) -> ErrorSummary:
+        raise NotImplementedError
+
 
 class StepForm(StepMixin, forms.Form):
-    """A wizard step made of one form."""
+    """A wizard step made of one form; `html.<field>` renders a field (render.py)."""
+
+    @cached_property
+    def html(self) -> FieldsHTML:
+        return FieldsHTML(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        problem = self.input_problem()
+        if problem:
+            self.add_error(None, problem)
+
+    def error_anchor(self, name: str) -> str:
+        """The id of the visible control an error of field `name` links to."""
+        bound = self[name]
+        if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{bound.auto_id}_0"
+        return bound.auto_id
+
+    def error_summary(self) -> ErrorSummary:
+        if not self.is_bound:
+            return ErrorSummary()
+        fields = []
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS:
+                continue
+            label = str(self.fields[name].label or pretty_name(name))
+            fields += [FieldError(self.error_anchor(name), label, str(e)) for e in errors]
+        return ErrorSummary(tuple(fields), tuple(str(e) for e in self.non_field_errors()))
 
 
 class RoleStepForm(StepForm):
@@ -74,6 +149,7 @@ class RoleStepForm(StepForm):
     seniority = forms.ChoiceField(choices=Seniority.choices, widget=forms.RadioSelect)
     title = forms.CharField(
         max_length=150,
+        validators=DRAWABLE,
         label="Job title shown in the posting",
         widget=forms.TextInput(attrs={"list": "title-suggestions"}),
         help_text="The role's name, one of its alternate titles, or your own.",
@@ -81,14 +157,23 @@ class RoleStepForm(StepForm):
 
     def __init__(self, *args: Any, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        shown = list(Role.objects.search(search)[:ROLE_CHOICES_SHOWN])
-        current = self.role
-        if current is not None and current not in shown:
-            shown.insert(0, current)
-        # Validation checks the whole catalog; the page lists only what the search found.
-        self.fields["role_choice"].widget.choices = [(role.pk, role.name) for role in shown]
-        self.shown_roles = shown
         self.search = search
+
+    @cached_property
+    def shown_roles(self) -> list[Role]:
+        """What the page lists: the search's roles (names only), the draft's own first.
+        Searched only when the page is drawn: a saved POST never needs it."""
+        shown = list(Role.objects.search(self.search).only("pk", "name")[:ROLE_CHOICES_SHOWN])
+        current = self.role
+        if current is not None and current.pk not in {role.pk for role in shown}:
+            shown.insert(0, current)
+        return shown
+
+    @cached_property
+    def role_radios(self) -> SafeString:
+        # Validation checks the whole catalog; the page lists only what the search found.
+        self.fields["role_choice"].widget.choices = [(r.pk, r.name) for r in self.shown_roles]
+        return radio_items(self["role_choice"])
 
     def to_choices(self) -> RoleChoice:
         data = self.cleaned_data
@@ -105,6 +190,7 @@ class ToolsStepForm(StepForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=MAX_OTHER_TOOLS * (MAX_TOOL_NAME + 2),
+        validators=DRAWABLE,
         label="Other tools",
         help_text=f"One per line, at most {MAX_OTHER_TOOLS}.",
     )
@@ -113,6 +199,13 @@ class ToolsStepForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["tools"].choices = [(tool.pk, tool.name) for tool in self.catalog.tools]
         self.fields["tools"].error_messages["invalid_choice"] = "Choose tools from the catalog."
+
+    def error_anchor(self, name: str) -> str:
+        if name == "tools":  # the page's own checkboxes: the role's tools first
+            tools = self.catalog.tools
+            own = [t for t in tools if t.pk in self.catalog.role_tool_ids] or list(tools)
+            return f"tool-{own[0].pk}" if own else "id_tools-other_tools"
+        return super().error_anchor(name)
 
     def clean_other_tools(self) -> list[str]:
         names = []
@@ -142,61 +235,82 @@ class ToolsStepForm(StepForm):
 
 class PostingStepForm(StepForm):
     summary = forms.CharField(
-        max_length=1200, widget=forms.Textarea(attrs={"rows": 3}), label="Summary"
+        max_length=1200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Summary",
+        validators=DRAWABLE,
     )
-    company_name = forms.CharField(max_length=120, label="Company name")
+    company_name = forms.CharField(max_length=120, label="Company name", validators=DRAWABLE)
     about_company = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="About the company and team",
+        validators=DRAWABLE,
     )
     location = forms.CharField(
-        max_length=120, label="Location", help_text="City and region, e.g. Denver, Colorado."
+        max_length=120,
+        label="Location",
+        help_text="City and region, e.g. Denver, Colorado.",
+        validators=DRAWABLE,
     )
     workplace_type = forms.ChoiceField(choices=WorkplaceType.choices, widget=forms.RadioSelect)
     applicant_location = forms.CharField(
         max_length=120,
         required=False,
+        validators=DRAWABLE,
         label="Where remote applicants may live",
         help_text="Required for remote jobs, e.g. United States.",
     )
     employment_type = forms.ChoiceField(choices=EmploymentType.choices)
-    salary_min = forms.DecimalField(
+    salary_min = AmountField(
         required=False,
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
         label="Salary from",
+        help_text="For example 120,000.",
     )
-    salary_max = forms.DecimalField(
+    salary_max = AmountField(
         required=False,
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("9999999999"))],
         label="Salary to",
     )
-    salary_currency = forms.CharField(
-        max_length=3, initial="USD", label="Currency", help_text="ISO 4217 code, e.g. USD or EUR."
-    )
+    salary_currency = CurrencyField(initial="USD", label="Currency")
     salary_period = forms.ChoiceField(choices=SalaryPeriod.choices, label="Paid")
     benefits = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=DRAWABLE,
     )
     equal_opportunity = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Equal-opportunity statement",
         initial=DEFAULT_EEO_STATEMENT,
+        validators=DRAWABLE,
     )
     how_to_apply = forms.CharField(
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="How to apply",
         initial=DEFAULT_HOW_TO_APPLY,
+        validators=DRAWABLE,
     )
     closing_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Closing date"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only the dates the form accepts.
+        today = timezone.localdate()
+        self.fields["closing_date"].widget.attrs.update(
+            min=(today + datetime.timedelta(days=1)).isoformat(),
+            max=latest_closing_date(today).isoformat(),
+        )
 
     def check_line_caps(self, data: dict[str, Any]) -> None:
         for field, limit in MAX_LINES.items():
@@ -205,17 +319,8 @@ class PostingStepForm(StepForm):
                 noun = "benefits, one per line" if field == "benefits" else "lines"
                 self.add_error(field, f"Use at most {limit} {noun}.")
 
-    def clean_salary_currency(self) -> str:
-        code = self.cleaned_data["salary_currency"].strip().upper()
-        if code not in CURRENCY_CODES:
-            raise ValidationError("Enter an ISO 4217 currency code, such as USD, EUR or GBP.")
-        return code
-
     def clean_closing_date(self) -> datetime.date | None:
-        date = self.cleaned_data["closing_date"]
-        if date is not None and date <= timezone.localdate():
-            raise ValidationError("The closing date must be in the future.")
-        return date
+        return check_closing_date(self.cleaned_data["closing_date"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -10,11 +10,14 @@ writes both.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import MappingProxyType
 
+from django.forms import BaseFormSet
 from django.utils.datastructures import MultiValueDict
 
 from jdbuilder.models import JobDescription
+from jdbuilder.wizard.fields import capped
 
 
 class DraftStorage:
@@ -41,15 +44,30 @@ class DraftStorage:
 
 
 def unsaved_input(form) -> dict[str, list[str]]:
-    """What a step keeps of a POST it could not save: only its own fields, without NUL.
+    """What a step keeps of a POST it could not save: only its own fields, without NUL, cut to
+    the size caps (`jdbuilder.wizard.fields`: each value, and the whole step).
 
-    formtools keeps the whole POST. Junk keys would grow the draft; the CSRF token must not be
-    kept (it can be unmasked to the user's CSRF secret, and drafts end up in backups), nor the
-    version number; and PostgreSQL's jsonb refuses NUL, so a typed NUL would make a save fail.
+    formtools keeps the whole POST. Junk keys would grow the draft (one POST grew a draft to
+    1.4 million characters), so only the names the step's form reads are kept; the CSRF token
+    must not be kept (it can be unmasked to the user's CSRF secret, and drafts end up in
+    backups), nor the version number; and PostgreSQL's jsonb refuses NUL, so a typed NUL would
+    make a save fail. A capped input says so when the step shows it again.
     """
-    own = f"{form.prefix}-"
-    return {
-        key: [value.replace("\x00", "") for value in form.data.getlist(key)]
+    names = set(_field_names(form))
+    items = (
+        (key, [value.replace("\x00", "") for value in form.data.getlist(key)])
         for key in form.data
-        if key.startswith(own)
-    }
+        if key in names
+    )
+    return capped(items, form.prefix)
+
+
+def _field_names(form) -> Iterator[str]:
+    """The posted names `form` (a step form or formset) reads."""
+    if isinstance(form, BaseFormSet):
+        management = form.management_form
+        yield from (management.add_prefix(name) for name in management.fields)
+        for row in form.forms:  # at most the formset's absolute_max rows
+            yield from (row.add_prefix(name) for name in row.fields)
+    else:
+        yield from (form.add_prefix(name) for name in form.fields)

@@ -5,7 +5,7 @@ What differs from formtools' defaults, and why:
   tabs on two drafts never mix and a closed browser loses nothing;
 - every accepted POST goes to `jdbuilder.services.save_step`, which keeps the step's choices and
   rescores the draft in one version-checked UPDATE: of two tabs on one draft, the later save gets
-  a conflict message instead of silently overwriting the other;
+  a merge of the two, field by field, instead of silently overwriting the other (conflicts.py);
 - an unknown step, a missing management form or a tampered value gets a 400 or a form error,
   never a server error;
 - "back" and the step links keep what was typed on the current step;
@@ -17,21 +17,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_POST
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from jdbuilder.catalog import RoleCatalog
-from jdbuilder.checks import run_checks
-from jdbuilder.documents.build import build_document
 from jdbuilder.models import JobDescription
 from jdbuilder.services import DraftChanged, StepSaved, finalize_job_description, save_step
 from jdbuilder.vocabulary import WizardStep
-from jdbuilder.wizard import forms, formsets
-from jdbuilder.wizard.initial import initial_for_step
+from jdbuilder.wizard import forms, formsets, rows
+from jdbuilder.wizard.conflicts import MERGE_NEXT, MERGE_VERSION, ConflictMixin
+from jdbuilder.wizard.preview import Preview, step_form
+from jdbuilder.wizard.step_bar import StepState, set_autofocus, step_states
 from jdbuilder.wizard.storage import DraftStorage, unsaved_input
 
 STEPS = [
@@ -46,7 +49,7 @@ STEP_TITLES = dict(WizardStep.choices)
 VERSION_FIELD = "jd_version"
 
 
-class JobDescriptionWizard(NamedUrlWizardView):
+class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
     form_list = STEPS
     url_name = "jd:wizard_step"
     # formtools reserves a name for its "done" URL; GETs of it are refused below.
@@ -83,6 +86,9 @@ class JobDescriptionWizard(NamedUrlWizardView):
             raise Http404("No such step.")
         self.storage.current_step = step
         form = self.get_form(data=self.storage.current_step_data)
+        # A finding's link (?focus=<html name>) opens the step on its field, without JavaScript.
+        if focus := request.GET.get("focus"):
+            set_autofocus(form, focus[:200])
         return self.render(form)
 
     def post(self, request, *args, **kwargs):
@@ -95,24 +101,31 @@ class JobDescriptionWizard(NamedUrlWizardView):
             return HttpResponseBadRequest("The form was incomplete. Reload the page and try again.")
         if management_form.cleaned_data["current_step"] != step:
             return HttpResponseBadRequest("The form does not belong to this step.")
-        self.storage.current_step = step
-        form = self.get_form(data=request.POST, files=request.FILES)
-
-        if request.POST.get(VERSION_FIELD) != str(self.version):
-            return self.render_conflict(form)
-
         goto = request.POST.get("wizard_goto_step")
-        if goto:
-            if goto not in form_list:
-                return HttpResponseBadRequest("No such step.")
-            # Going elsewhere keeps what was typed here, valid or not yet.
-            return self.save_and_redirect(step, form, next_step=goto)
+        if goto and goto not in form_list:
+            return HttpResponseBadRequest("No such step.")
+        self.storage.current_step = step
+        next_step = goto or self.get_next_step(step) or step
+        if MERGE_VERSION in request.POST:  # the choices of a merge (conflicts.py)
+            merge_next = request.POST.get(MERGE_NEXT)
+            return self.save_merge(
+                step, next_step=merge_next if merge_next in form_list else next_step
+            )
+        form = self.get_form(data=request.POST, files=request.FILES)
+        if request.POST.get(VERSION_FIELD) != str(self.version):
+            # Saved elsewhere since this page was read: merge, never overwrite.
+            return self.render_conflict(form, next_step=next_step, goto=bool(goto))
+        return self.save_or_show(step, form, next_step=next_step, goto=bool(goto))
 
+    def save_or_show(self, step: str, form, *, next_step: str, goto: bool) -> HttpResponse:
+        """A step link or Back saves what was typed, valid or not yet; Save needs it valid."""
+        if goto:
+            return self.save_and_redirect(step, form, next_step=next_step)
         if not form.is_valid():
             return self.render(form)
         if step == self.steps.last:
-            return self.render_done(form, **kwargs)
-        return self.save_and_redirect(step, form, next_step=self.get_next_step(step))
+            return self.render_done(form)
+        return self.save_and_redirect(step, form, next_step=next_step)
 
     def save_and_redirect(self, step: str, form, *, next_step: str) -> HttpResponse:
         """Save `step` (its choices if valid, else what was typed) and go to `next_step`."""
@@ -126,8 +139,8 @@ class JobDescriptionWizard(NamedUrlWizardView):
                 value=form.to_choices() if valid else None,
                 unsaved_input=None if valid else unsaved_input(form),
             )
-        except DraftChanged:
-            return self.render_conflict(form)
+        except DraftChanged:  # lost a race to another save: merge on the newest draft
+            return self.render_conflict(form, next_step=next_step, goto=not valid)
         self.tell_what_restarted(saved)
         return redirect(self.get_step_url(next_step))
 
@@ -143,15 +156,6 @@ class JobDescriptionWizard(NamedUrlWizardView):
                 self.request,
                 f"Skill levels now start from the defaults for a {jd.seniority_choice.label} hire.",
             )
-
-    def render_conflict(self, form) -> HttpResponse:
-        form.is_valid()  # show its field errors too
-        message = (
-            "This draft was changed in another tab or window after this page was opened, so "
-            "what you entered here was not saved. Reload the page to see the latest version, "
-            "then make your changes again."
-        )
-        return self.render(form, conflict=message, status=409)
 
     def render_done(self, form, **kwargs):
         """Finalize if every step is saved; else send the manager to the first one that is not.
@@ -178,8 +182,8 @@ class JobDescriptionWizard(NamedUrlWizardView):
                 user=self.request.user,
                 expected_version=self.version,
             )
-        except DraftChanged:
-            return self.render_conflict(form_list[-1])
+        except DraftChanged:  # AlreadyFinal too: render_conflict reads the draft again
+            return self.render_conflict(form_list[-1], next_step=self.steps.last)
         messages.success(self.request, f"Finalized as revision {revision.number}.")
         return redirect(self.job_description)
 
@@ -193,14 +197,18 @@ class JobDescriptionWizard(NamedUrlWizardView):
             self.url_name, kwargs={"public_id": self.job_description.public_id, "step": step}
         )
 
-    def get_form_kwargs(self, step=None) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"role": self.job_description.role, "catalog": self.catalog}
-        if step == "role":
-            kwargs["search"] = self.request.GET.get("q", "")[:100]
-        return kwargs
-
-    def get_form_initial(self, step):
-        return initial_for_step(step, self.job_description, self.catalog)
+    def get_form(self, step=None, data=None, files=None):
+        # One way to build a step's form, shared with the live preview (wizard_preview).
+        step = step or self.steps.current
+        return step_form(
+            self.get_form_list()[step],
+            step=step,
+            job_description=self.job_description,
+            catalog=self.catalog,
+            data=data,
+            files=files,
+            search=self.request.GET.get("q", "")[:100],
+        )
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -220,11 +228,12 @@ class JobDescriptionWizard(NamedUrlWizardView):
             version_field=VERSION_FIELD,
             version=self.version,
             step_title=STEP_TITLES[step],
-            step_links=[
-                {"name": name, "title": STEP_TITLES[name], "current": name == step}
-                for name in self.get_form_list()
-            ],
+            step_links=self.step_links(form),
             catalog=self.catalog,
+            preview=Preview(jd, catalog=self.catalog, step=step, form=form),
+            preview_url=reverse(
+                "jd:wizard_preview", kwargs={"public_id": jd.public_id, "step": step}
+            ),
         )
         if step == "responsibilities":
             context["rows"] = self.responsibility_rows(form)
@@ -233,30 +242,32 @@ class JobDescriptionWizard(NamedUrlWizardView):
         elif step == "tools":
             context["tool_groups"] = self.tool_groups(form)
         elif step == "review":
-            document = build_document(jd)
-            report = run_checks(document)
-            context.update(document=document, report=report, marks=report.places_by_field())
+            preview = context["preview"]
+            # Lazy: on a cached preview nothing is built unless a test or template reads them.
+            context.update(
+                document=SimpleLazyObject(lambda: preview.document),
+                report=SimpleLazyObject(lambda: preview.report),
+                missing=[link for link in context["step_links"][:-1] if not link.done],
+            )
         return context
 
-    def responsibility_rows(self, formset) -> list[dict[str, Any]]:
-        rows = []
-        for row in formset.forms:
-            task = self.catalog.tasks_by_id.get(_int(row["task"].value()))
-            rows.append({"form": row, "task": task})
-        return rows
+    def step_links(self, form) -> list[StepState]:
+        """The step bar: each step done, incomplete (and why) or not visited yet."""
+        return step_states(
+            job_description=self.job_description,
+            titles={name: STEP_TITLES[name] for name in self.get_form_list()},
+            current=self.steps.current,
+            current_form=form,
+            pending_form=lambda step: self.get_form(step, data=self.storage.get_step_data(step)),
+        )
 
-    def skill_rows(self, formset) -> list[dict[str, Any]]:
-        rows = []
-        for row in formset.forms:
-            skill_id = _int(row["skill"].value())
-            in_role = skill_id in self.catalog.role_skill_ids
-            rows.append(
-                {
-                    "form": row,
-                    "skill": self.catalog.skill_by_id.get(skill_id) if in_role else None,
-                }
-            )
-        return rows
+    def responsibility_rows(self, formset) -> rows.Rows:
+        # Built as HTML in rows.py: widget rendering was most of the step's time.
+        return rows.responsibility_rows(formset, self.catalog)
+
+    def skill_rows(self, formset) -> dict[str, Any]:
+        own, added = rows.skill_rows(formset, self.catalog)
+        return {"own": own, "added": added, "levels": rows.level_scale(self.catalog)}
 
     def tool_groups(self, form) -> dict[str, Any]:
         selected = {_int(value) for value in (form["tools"].value() or [])}
@@ -268,6 +279,31 @@ class JobDescriptionWizard(NamedUrlWizardView):
             else:
                 others.setdefault(tool.area.name, []).append(entry)
         return {"own": own, "others": others}
+
+
+@login_required
+@require_POST
+def wizard_preview(request: HttpRequest, public_id, step: str) -> HttpResponse:
+    """The live preview of a step as typed: its form bound to the POST, laid over the draft's
+    saved choices. Writes nothing; returns the preview region's HTML."""
+    form_class = dict(STEPS).get(step)
+    if form_class is None:
+        raise Http404("No such step.")
+    jd = get_object_or_404(
+        JobDescription.objects.editable_by(request.user).select_related("role"),
+        public_id=public_id,
+    )
+    if jd.is_final:
+        return HttpResponse(
+            "This job description is final: there is no draft to preview. Choose “Edit” to "
+            "revise it.",
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    catalog = RoleCatalog(jd.role, chosen_tool_ids=jd.chosen.tool_ids)
+    form = step_form(form_class, step=step, job_description=jd, catalog=catalog, data=request.POST)
+    preview = Preview(jd, catalog=catalog, step=step, form=form)
+    return render(request, "jdbuilder/wizard/_preview.html", {"preview": preview})
 
 
 def _int(value: Any) -> int | None:

@@ -16,6 +16,11 @@ def go_to_step(page, name):
     expect(page.get_by_role("heading", name=re.compile(f"Step .* of 6: {name}"))).to_be_visible()
 
 
+def importance(page, index: int, value: str):
+    """The skills step's "required" / "nice to have" radio of row `index`."""
+    return page.locator(f"input[name='skills-{index}-importance'][value='{value}']")
+
+
 def test_review_shows_each_problem_in_place_and_turns_clean_after_fixing(
     page, live_server, live_catalog, live_manager, sign_in
 ):
@@ -28,9 +33,8 @@ def test_review_shows_each_problem_in_place_and_turns_clean_after_fixing(
     page.get_by_role("button", name="Save and continue").click()
 
     # Every one of the role's nine skills required.
-    selects = page.locator("select[name$='-importance']")
     for index in range(9):
-        selects.nth(index).select_option("required")
+        importance(page, index, "required").check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Save and continue").click()  # tools
 
@@ -63,14 +67,13 @@ def test_review_shows_each_problem_in_place_and_turns_clean_after_fixing(
     page.get_by_label("Responsibility", exact=True).first.fill(FIXED)
     page.get_by_role("button", name="Save and continue").click()
     # ... keep four skills required, the rest nice to have ...
-    selects = page.locator("select[name$='-importance']")
     for index in range(9):
-        selects.nth(index).select_option("required" if index < 4 else "nice_to_have")
-    levels = page.locator("select[name$='-level']")
-    for index in range(9):
+        importance(page, index, "required" if index < 4 else "nice_to_have").check()
+    for index in range(2, 4):
         # At most two required skills at the top level.
-        if index < 4 and levels.nth(index).input_value() == "5" and index >= 2:
-            levels.nth(index).select_option("4")
+        level = page.locator(f"input[name='skills-{index}-level']:checked")
+        if level.get_attribute("value") == "5":
+            page.locator(f"input[name='skills-{index}-level'][value='4']").check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Save and continue").click()  # tools
     # ... and state the salary range.

@@ -18,7 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. A module may import modules of its own layer or of a layer below it; the layer
 # of a module is that of the longest prefix listed. Keep in step with docs/architecture.md.
 LAYERS: list[tuple[str, ...]] = [
-    ("jdbuilder.vocabulary", "jdbuilder.document", "jdbuilder.accounts", "jdbuilder.health"),
+    (
+        "jdbuilder.vocabulary",
+        "jdbuilder.document",
+        "jdbuilder.accounts",
+        "jdbuilder.health",
+        "jdbuilder.glyphs",
+    ),
     ("jdbuilder.drafts", "jdbuilder.catalog", "jdbuilder.checks", "jdbuilder.templatetags"),
     ("jdbuilder.snapshots", "jdbuilder.defaults"),
     ("jdbuilder.models",),

@@ -99,6 +99,20 @@ ROUTES: dict[str, Builder] = {
         (reverse("jd:wizard_step", kwargs={"public_id": w.draft.public_id, "step": s}), "manager")
         for s, _ in STEPS
     ],
+    "jd:wizard_preview": lambda w: [
+        (
+            reverse("jd:wizard_preview", kwargs={"public_id": w.draft.public_id, "step": s}),
+            "manager",
+        )
+        for s, _ in STEPS
+    ],
+    "jd:wizard_autosave": lambda w: [
+        (
+            reverse("jd:wizard_autosave", kwargs={"public_id": w.draft.public_id, "step": s}),
+            "manager",
+        )
+        for s, _ in STEPS
+    ],
     "jd:reopen": _mine("jd:reopen", lambda w: w.final),
     "jd:duplicate": _mine("jd:duplicate", lambda w: w.final),
     "jd:delete": _mine("jd:delete", lambda w: w.draft),

@@ -22,6 +22,7 @@ class FormFields(HTMLParser):
         super().__init__()
         self.fields: list[tuple[str, str]] = []
         self._in_wizard_form = False
+        self._in_template = 0
         self._select: str | None = None
         self._select_value: str | None = None
         self._first_option: str | None = None
@@ -32,7 +33,9 @@ class FormFields(HTMLParser):
         a = dict(attrs)
         if tag == "form" and "wizard-form" in (a.get("class") or ""):
             self._in_wizard_form = True
-        if not self._in_wizard_form:
+        if tag == "template":  # inert: a browser submits nothing inside a <template>
+            self._in_template += 1
+        if not self._in_wizard_form or self._in_template:
             return
         name = a.get("name")
         if tag == "input" and name:
@@ -58,7 +61,9 @@ class FormFields(HTMLParser):
             self._text += data
 
     def handle_endtag(self, tag):
-        if tag == "form" and self._in_wizard_form:
+        if tag == "template":
+            self._in_template -= 1
+        elif tag == "form" and self._in_wizard_form:
             self._in_wizard_form = False
         elif tag == "select" and self._select:
             value = self._select_value if self._select_value is not None else self._first_option

@@ -1,0 +1,199 @@
+"""The live preview beside each step's form, and the one way the wizard builds a step's form.
+
+The preview is the document as finalizing would issue it: `build_document` of the draft, with the
+current step's typed value laid over its saved choices (`overlaid`), rendered from the exports'
+`documents/_document.html`, and the checks' findings beside it. Nothing here writes.
+
+Cache: building the document, running the checks and rendering cost several milliseconds, so
+on a step GET the preview region is a `{% cache %}` fragment (in wizard/base.html) keyed by
+`Preview.cache_key`: the draft's id and version and the step's pending input, plus the catalog's
+version (`roles.models.CatalogVersion`, a token every catalog write changes in the same
+transaction). The live preview's POST renders the same partial uncached: its input changes
+with every pause in typing, and a cache write per keystroke pause (a database write with the
+database cache) would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from jdbuilder.catalog import RoleCatalog
+from jdbuilder.checks import run_checks
+from jdbuilder.checks.findings import Report
+from jdbuilder.document import Document
+from jdbuilder.documents.build import build_document
+from jdbuilder.drafts import Posting
+from jdbuilder.models import JobDescription
+from jdbuilder.vocabulary import WizardStep
+from jdbuilder.wizard.finding_links import FindingLinks, ShownFinding
+from jdbuilder.wizard.initial import initial_for_step
+from roles.models import CatalogVersion
+
+# Bump when the preview's templates change, so a deploy never serves an old fragment.
+PREVIEW_VERSION = 1
+# Seconds a fragment is kept. The key covers every input (see Preview.cache_key); the timeout only
+# bounds a change the key cannot see: a draft written without save_draft.
+PREVIEW_TIMEOUT = 900
+POSTING_FIELDS = {f.name for f in dataclasses.fields(Posting)}
+
+
+def step_form(
+    form_class: type,
+    *,
+    step: str,
+    job_description: JobDescription,
+    catalog: RoleCatalog,
+    data: Any = None,
+    files: Any = None,
+    search: str = "",
+) -> Any:
+    """The step's form (or formset), built one way for the wizard and the preview: prefix = the
+    step's name, the draft's role and catalog, and the draft's choices as initial data."""
+    kwargs: dict[str, Any] = {"role": job_description.role, "catalog": catalog}
+    if step == WizardStep.ROLE:
+        kwargs["search"] = search
+    return form_class(
+        data=data,
+        files=files,
+        prefix=step,
+        initial=initial_for_step(step, job_description, catalog),
+        **kwargs,
+    )
+
+
+# --- the typed value laid over the draft --------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def overlaid(job_description: JobDescription, step: str, form: Any) -> JobDescription:
+    """An unsaved copy of the draft with `step`'s typed value over its saved choices.
+
+    A valid form lays its whole value; the posting step lays the fields that are valid even when
+    others are not (so typing shows); the role step lays only the title and seniority (the
+    preview never changes the role). The copy is never saved.
+    """
+    jd = job_description
+    chosen, title, seniority = jd.chosen, jd.title, jd.seniority
+    if form is not None and form.is_bound:
+        valid = form.is_valid()
+        if step == WizardStep.ROLE:
+            data = getattr(form, "cleaned_data", {})
+            title = data.get("title", title)
+            seniority = data.get("seniority", seniority)
+        elif step == WizardStep.POSTING:
+            data = form.cleaned_data if valid else getattr(form, "cleaned_data", {})
+            typed = {
+                key: _plain(value)
+                for key, value in data.items()
+                if key in POSTING_FIELDS and key not in form.errors
+            }
+            chosen = dataclasses.replace(
+                chosen, posting=dataclasses.replace(chosen.posting, **typed)
+            )
+        elif step in (WizardStep.RESPONSIBILITIES, WizardStep.SKILLS, WizardStep.TOOLS) and valid:
+            chosen = dataclasses.replace(chosen, **{step: tuple(form.to_choices())})
+    return JobDescription(
+        pk=jd.pk,
+        public_id=jd.public_id,
+        owner_id=jd.owner_id,
+        role=jd.role,
+        title=title,
+        seniority=seniority,
+        revision=jd.revision,
+        choices=chosen.to_json(),
+        pending_input=jd.pending_input,
+        lock_version=jd.lock_version,
+    )
+
+
+# --- the preview ------------------------------------------------------------------------------
+
+
+class Preview:
+    """The preview region's context, computed only when the fragment is not in the cache."""
+
+    def __init__(
+        self,
+        job_description: JobDescription,
+        *,
+        catalog: RoleCatalog,
+        step: str,
+        form: Any = None,
+    ) -> None:
+        self.job_description = job_description
+        self.catalog = catalog
+        self.step = step
+        self.form = form if form is not None and form.is_bound else None
+
+    timeout = PREVIEW_TIMEOUT
+
+    @cached_property
+    def draft(self) -> JobDescription:
+        return overlaid(self.job_description, self.step, self.form)
+
+    @cached_property
+    def rows(self) -> dict[str, Any]:
+        """The list steps' rows as their pages show them, which finding links point into."""
+        rows: dict[str, Any] = {}
+        for step in (WizardStep.RESPONSIBILITIES, WizardStep.SKILLS):
+            if self.form is not None and step == self.step:
+                rows[step] = {key: self.form.data.getlist(key) for key in self.form.data}
+            else:
+                rows[step] = self.job_description.pending_input.get(step)
+        return rows
+
+    @cached_property
+    def cache_key(self) -> str:
+        """What the cached fragment depends on, hashed; computed without building anything.
+
+        - the draft's id and `lock_version`: every save of the draft (its title, role, seniority,
+          choices, pending input, a reopening) goes through the version-checked UPDATE, which
+          bumps the version, so the draft as the fragment shows it is named by its version;
+        - the step whose pending input is laid over the draft, and that input's hash (the
+          pending input is saved with the version too; the hash makes the key say so);
+        - the catalog's version: the document shows today's catalog texts (skill, level, tool
+          and area names, the role's team), and every catalog write changes the version;
+        - PREVIEW_VERSION, for the templates.
+        Not inputs: the current step and the user (the fragment is the same on every step, its
+        links are absolute), the date (no check reads it).
+        """
+        jd = self.job_description
+        typed = ""
+        if self.form is not None:
+            data = {key: self.form.data.getlist(key) for key in sorted(self.form.data)}
+            typed = json.dumps([self.step, data], sort_keys=True)
+        parts = [PREVIEW_VERSION, CatalogVersion.objects.current(), jd.pk, jd.lock_version, typed]
+        text = json.dumps(parts, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @cached_property
+    def document(self) -> Document:
+        return build_document(self.draft)
+
+    @cached_property
+    def report(self) -> Report:
+        return run_checks(self.document)
+
+    @cached_property
+    def marks(self) -> dict[str, list[tuple[int, int, str]]]:
+        return self.report.places_by_field()
+
+    @cached_property
+    def findings(self) -> list[ShownFinding]:
+        links = FindingLinks(
+            draft=self.draft, document=self.document, catalog=self.catalog, rows=self.rows
+        )
+        return [links.show(finding) for finding in self.report.findings]
