@@ -6,7 +6,9 @@ that is not yours is a 404, never a 403 that confirms it exists.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable, Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,6 +21,7 @@ from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import start_draft
+from jdbuilder.vocabulary import WorkplaceType
 from roles.models import Role
 
 CREATE_PERMISSION = "jdbuilder.add_jobdescription"
@@ -42,8 +45,89 @@ def my_job_descriptions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "jdbuilder/my_job_descriptions.html",
-        {"job_descriptions": job_descriptions},
+        {"job_descriptions": describe_mine(job_descriptions)},
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Twin:
+    """Another of my JDs with the same title: its short id, and what differs from it."""
+
+    short_id: str
+    differs: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class MyJobDescription:
+    """One JD of "My job descriptions", with what tells it apart from others of the same title."""
+
+    jd: JobDescription
+    location: str
+    workplace: str
+    short_id: str
+    # The others of the same title (the first few), and how many there are in all.
+    twins: tuple[Twin, ...] = ()
+    same_title: int = 0
+
+    @property
+    def more_twins(self) -> int:
+        return self.same_title - len(self.twins)
+
+
+# What the page shows of each JD, in the order "differs in" names it.
+FACETS: dict[str, Callable[[MyJobDescription], object]] = {
+    "role": lambda row: row.jd.role_id,
+    "seniority": lambda row: row.jd.seniority,
+    "location": lambda row: row.location.casefold(),
+    "workplace": lambda row: row.workplace,
+    "status": lambda row: row.jd.status,
+    "revision": lambda row: row.jd.revision,
+}
+SHORT_ID_LENGTH = 8
+# A title shared by many JDs names only the first few others (the short ids tell the rest apart).
+MAX_TWINS_SHOWN = 3
+
+
+def describe_mine(job_descriptions: Iterable[JobDescription]) -> list[MyJobDescription]:
+    """Each JD with its location, a short id and, where titles repeat, what differs from each.
+
+    Two drafts of one title look the same in a list: the short id and the last saved time always
+    tell them apart, and each twin names the choices that do (role, location, ...).
+    """
+    rows = []
+    for jd in job_descriptions:
+        posting = jd.chosen.posting
+        workplace = posting.workplace_type
+        label = WorkplaceType(workplace).label if workplace in WorkplaceType.values else ""
+        rows.append(
+            MyJobDescription(
+                jd=jd,
+                location=posting.location,
+                workplace=label,
+                short_id=jd.public_id.hex[:SHORT_ID_LENGTH],
+            )
+        )
+    by_title: dict[str, list[MyJobDescription]] = {}
+    for row in rows:
+        by_title.setdefault(_title_key(row), []).append(row)
+
+    def with_twins(row: MyJobDescription) -> MyJobDescription:
+        others = [other for other in by_title[_title_key(row)] if other is not row]
+        twins = tuple(
+            Twin(
+                short_id=other.short_id,
+                differs=tuple(name for name, value in FACETS.items() if value(row) != value(other)),
+            )
+            for other in others[:MAX_TWINS_SHOWN]
+        )
+        return dataclasses.replace(row, twins=twins, same_title=len(others))
+
+    return [with_twins(row) for row in rows]
+
+
+def _title_key(row: MyJobDescription) -> str:
+    # "Data  analyst" and "data analyst" read as one title in a list.
+    return " ".join(row.jd.title.casefold().split())
 
 
 @login_required

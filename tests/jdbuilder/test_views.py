@@ -2,13 +2,14 @@
 descriptions, revisions, duplicating and deleting, CSRF on every POST, and the error pages."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import AlreadyFinal, finalize_job_description
-from jdbuilder.vocabulary import Status
+from jdbuilder.vocabulary import Seniority, Status
 from tests.factories import (
     DraftFactory,
     FinalJobDescriptionFactory,
@@ -25,6 +26,10 @@ pytestmark = pytest.mark.django_db
 def make_jd(owner, *, final=False, slug="software-engineer", title=None):
     factory = FinalJobDescriptionFactory if final else DraftFactory
     return factory(owner=owner, role=slug, title=title, posting=None)
+
+
+def text_of(element) -> str:
+    return " ".join(element.get_text(" ").split())
 
 
 def client_for(user):
@@ -130,6 +135,94 @@ class TestMyJobDescriptions:
         assert "Mine, draft" in html and "Mine, final" in html
         assert "Someone else" not in html
         assert "Draft" in html and "Final" in html
+
+    def test_two_drafts_of_one_title_are_told_apart(self, people):
+        owner = people["owner"]
+        denver = DraftFactory(
+            owner=owner, title="Data Analyst", posting={"location": "Denver, Colorado"}
+        )
+        berlin = DraftFactory(
+            owner=owner,
+            role="data-scientist",
+            seniority=Seniority.SENIOR,
+            title="data  analyst",  # the same title to a reader
+            posting={"location": "Berlin, Germany", "workplace_type": "remote"},
+        )
+        response = client_for(owner).get("/jd/")
+        rows = {row.jd.pk: row for row in response.context["job_descriptions"]}
+        for this, other in [(denver, berlin), (berlin, denver)]:
+            row = rows[this.pk]
+            assert row.short_id == this.public_id.hex[:8]
+            assert row.same_title == 1
+            [twin] = row.twins
+            assert twin.short_id == other.public_id.hex[:8]
+            assert twin.differs == ("role", "seniority", "location", "workplace")
+        page = BeautifulSoup(response.content, "html.parser")
+        cards = {tr.find("a")["href"]: tr for tr in page.select("tbody tr")}
+        first = text_of(cards[denver.get_absolute_url()])
+        second = text_of(cards[berlin.get_absolute_url()])
+        assert "Software Engineer · Mid-level" in first and "Data Scientist · Senior" in second
+        assert "Denver, Colorado · Hybrid" in first and "Berlin, Germany · Remote" in second
+        assert f"ID {denver.public_id.hex[:8]}" in first
+        assert (
+            f"differs from {berlin.public_id.hex[:8]} in role, seniority, location, workplace"
+        ) in first
+        for jd in (denver, berlin):
+            jd.refresh_from_db()
+            saved = cards[jd.get_absolute_url()].select_one("td[data-label='Last saved'] time")
+            assert saved["datetime"] == jd.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # Resume and Delete name which of the two they act on.
+        resume = cards[berlin.get_absolute_url()].find("a", href=berlin.get_edit_url())
+        assert text_of(resume) == f"Resume data analyst ({berlin.public_id.hex[:8]})"
+        delete = cards[berlin.get_absolute_url()].find("a", href=f"/jd/{berlin.public_id}/delete/")
+        assert text_of(delete) == f"Delete data analyst ({berlin.public_id.hex[:8]})"
+
+    def test_drafts_alike_in_everything_differ_in_the_time_saved_and_the_id(self, people):
+        owner = people["owner"]
+        drafts = [DraftFactory(owner=owner, title="Twin") for _ in range(2)]
+        DraftFactory(owner=owner, title="Someone unique")
+        response = client_for(owner).get("/jd/")
+        rows = {row.jd.title: row for row in response.context["job_descriptions"]}
+        assert rows["Someone unique"].twins == () and rows["Someone unique"].same_title == 0
+        html = text_of(BeautifulSoup(response.content, "html.parser"))
+        for jd in drafts:
+            assert f"differs from {jd.public_id.hex[:8]} only in the time saved" in html
+        assert html.count("Same title as") == 2
+
+    def test_a_final_and_its_copy_differ_in_status(self, people):
+        final = make_jd(people["owner"], final=True, title="Copied")
+        final.duplicate_for(people["owner"])
+        rows = client_for(people["owner"]).get("/jd/").context["job_descriptions"]
+        assert [twin.differs for row in rows for twin in row.twins] == [("status",), ("status",)]
+
+    def test_a_long_list_of_one_title_names_a_few_and_counts_the_rest(self, people):
+        for _ in range(5):
+            DraftFactory(owner=people["owner"], title="Analyst")
+        response = client_for(people["owner"]).get("/jd/")
+        row = response.context["job_descriptions"][0]
+        assert (row.same_title, len(row.twins), row.more_twins) == (4, 3, 1)
+        assert "and 1 more" in response.content.decode()
+
+    def test_a_stored_workplace_that_is_no_longer_known_shows_blank_not_an_error(self, people):
+        draft = make_jd(people["owner"], title="Odd workplace")
+        choices = {**draft.choices, "posting": {"workplace_type": "moon", "location": "Tycho"}}
+        JobDescription.objects.filter(pk=draft.pk).update(choices=choices)
+        response = client_for(people["owner"]).get("/jd/")
+        assert response.status_code == 200
+        [row] = response.context["job_descriptions"]
+        assert (row.location, row.workplace) == ("Tycho", "")
+        draft.refresh_from_db()
+        assert draft.choices == choices  # reading the list changes nothing
+
+    def test_the_page_is_valid_html_with_hostile_twin_titles(self, people, vnu):
+        for _ in range(2):
+            make_jd(people["owner"], title="</th><script>alert(1)</script> & {{ x }}")
+        make_jd(people["owner"], final=True, title="Final one")
+        html = client_for(people["owner"]).get("/jd/").content.decode()
+        assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
+        assert html.count("Same title as 1 other") == 2
+        errors = [str(m) for m in vnu(html) if m.is_error or m.is_warning]
+        assert errors == [], "\n".join(errors)
 
     def test_query_count_does_not_grow_with_the_number_of_jds(self, people):
         client = client_for(people["owner"])

@@ -4,8 +4,10 @@ markup with hostile text, errors and page links."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
@@ -94,6 +96,53 @@ class TestRows:
             url = reverse("jd:download_revision", args=[jd.public_id, 1, key])
             assert f'href="{url}"' in html
         assert f'name="ids" value="{jd.public_id}"' in html
+
+    def test_each_row_has_one_download_menu_with_every_format_and_working_links(
+        self, people, make_final_jd
+    ):
+        first = make_final_jd(people["owner"], title="Platform Engineer")
+        second = make_final_jd(people["owner"], title="Revenue Analyst", slug="data-analyst")
+        client = client_for(people["recruiter"])
+        page = BeautifulSoup(client.get(LIBRARY).content, "html.parser")
+        for jd in (first, second):
+            [row] = [
+                tr for tr in page.select("tbody tr") if tr.find("input", value=str(jd.public_id))
+            ]
+            # One compact control per row, not a button per format.
+            [menu] = row.select("details.download-menu")
+            assert row.select("a[href*='/download/']") == menu.select("a")
+            # Named with the JD's title, for a screen reader's list of buttons.
+            assert " ".join(menu.summary.get_text().split()) == f"Download {jd.title}"
+            links = menu.select("ul a")
+            assert [link.get("href") for link in links] == [
+                reverse("jd:download_revision", args=[jd.public_id, 1, key]) for key in FORMATS
+            ]
+            assert [" ".join(link.get_text().split()) for link in links] == [
+                f"{f.label} of {jd.title}" for f in FORMATS.values()
+            ]
+            for link in links:
+                response = client.get(link["href"])
+                assert response.status_code == 200, link["href"]
+                assert "attachment" in response["Content-Disposition"]
+
+    def test_select_all_is_there_for_javascript_and_hidden_without_it(self, people, make_final_jd):
+        make_final_jd(people["owner"])
+        page = BeautifulSoup(client_for(people["recruiter"]).get(LIBRARY).content, "html.parser")
+        box = page.select_one(".library-select-all")
+        assert box.has_attr("hidden")  # library.js shows it; without it a row's box still works
+        assert box.find("label", attrs={"for": "select-all"}).get_text() == (
+            "Select all on this page"
+        )
+        assert page.select_one("#selection-count")["aria-live"] == "polite"
+        assert page.find("script", src=re.compile(r"js/library\.js$"))
+        # Only this page's rows carry the class the script ticks.
+        assert len(page.select("input.library-row-select[name=ids]")) == len(
+            page.select("tbody tr")
+        )
+
+    def test_no_rows_no_select_all_and_no_menus(self, people):
+        page = BeautifulSoup(client_for(people["recruiter"]).get(LIBRARY).content, "html.parser")
+        assert page.select(".library-select-all, details.download-menu") == []
 
     def test_a_reopened_jd_shows_its_issued_revision_not_the_new_draft(self, people, make_final_jd):
         owner = people["owner"]
