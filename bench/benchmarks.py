@@ -1,4 +1,5 @@
-"""The in-process benchmarks. Each returns table rows; none asserts a time (the runner judges).
+"""The in-process benchmarks of rendering, search and memory. Each returns table rows; none
+asserts a time (the runner judges). The page benchmarks are in `bench.pages`.
 
 Every request goes through django.test.Client, so the whole middleware stack of the settings in
 force runs (security, WhiteNoise, sessions from the database, CSRF, auth, messages, ...).
@@ -7,90 +8,27 @@ force runs (security, WhiteNoise, sessions from the database, CSRF, auth, messag
 from __future__ import annotations
 
 import gc
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from weasyprint import CSS, HTML
 
 from bench.fixtures import BenchContext
 from bench.generate_catalog import GENERATED_SOURCE
+from bench.pages import get as _get
+from bench.pages import queries
 from bench.timing import Row, interleaved, median
-from bench.urls import LAYOUT_URL, SIGNED_IN_URL
 from jdbuilder.documents import pdf
 from jdbuilder.documents.build import build_document
-from jdbuilder.documents.formats import FORMATS
-from jdbuilder.services import export_revision
 from roles.models import AlternateTitle, Role
 
-REQUEST_RATIO_TARGET = 3.0
 PDF_RATIO_TARGET = 1.15
-STORED_RATIO_TARGET = 3.0
-SEARCH_TARGET_S = 0.020
+SEARCH_TARGET_S = 0.005
 MEMORY_TARGET_MB = 30.0
 SEARCH_LIMIT = 50
-
-
-def _get(client, url: str, expect_type: str | None = None) -> Callable[[], int]:
-    """A GET of `url` that reads the whole body, checked to be a 200 (of `expect_type`)."""
-
-    def run() -> int:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise AssertionError(f"GET {url}: {response.status_code}")
-        if expect_type and not response["Content-Type"].startswith(expect_type):
-            raise AssertionError(f"GET {url}: {response['Content-Type']}")
-        # The test client closes the response itself (a streamed one once it is read); closing it
-        # again would fire request_finished and close the database connection mid-benchmark.
-        return len(b"".join(response.streaming_content) if response.streaming else response.content)
-
-    return run
-
-
-def queries(fn: Callable[[], object]) -> str:
-    """How many SQL queries one call of `fn` makes, as a note."""
-    with CaptureQueriesContext(connection) as captured:
-        fn()
-    return f"{len(captured)} SQL queries"
-
-
-def page_requests(ctx: BenchContext, *, repeat: int) -> list[Row]:
-    """The wizard step and the role page, each against GET of the minimal view.
-
-    Two references are measured in the same rotation, for the analysis: a signed-in view that
-    returns "ok" (session and user loaded) and the site layout (base.html) with no content.
-    """
-    times = interleaved(
-        {
-            "minimal": _get(ctx.client, ctx.minimal_url),
-            "wizard": _get(ctx.client, ctx.wizard_url, "text/html"),
-            "role": _get(ctx.client, ctx.role_url, "text/html"),
-            "signed_in": _get(ctx.client, SIGNED_IN_URL),
-            "layout": _get(ctx.client, LAYOUT_URL, "text/html"),
-        },
-        repeat=repeat,
-        warmup=3,
-    )
-    minimal = median(times["minimal"])
-    urls = {"wizard": ctx.wizard_url, "role": ctx.role_url, "signed_in": SIGNED_IN_URL,
-            "layout": LAYOUT_URL}  # fmt: skip
-
-    def row(name: str, key: str, target: float | None) -> Row:
-        kind = "ratio" if target else ""
-        note = queries(_get(ctx.client, urls[key]))
-        return Row(
-            name, median(times[key]), minimal, target, kind, baseline_name="minimal view",
-            notes=[note],
-        )  # fmt: skip
-
-    return [
-        row("wizard step GET (skills)", "wizard", REQUEST_RATIO_TARGET),
-        row("role page GET", "role", REQUEST_RATIO_TARGET),
-        row("ref: signed-in view returning ok", "signed_in", None),
-        row("ref: empty page in the site layout", "layout", None),
-    ]
 
 
 def weasyprint_same_work(document) -> bytes:
@@ -168,27 +106,6 @@ def pdf_download(ctx: BenchContext, *, repeat: int) -> list[Row]:
     ]
 
 
-def stored_pdf_download(ctx: BenchContext, *, repeat: int) -> Row:
-    """The PDF served from its RenderedFile row against WhiteNoise serving a same-size file."""
-    export_revision(revision=ctx.revision, export_format=FORMATS["pdf"])  # make sure it is stored
-    times = interleaved(
-        {
-            "ours": _get(ctx.client, ctx.pdf_url, "application/pdf"),
-            "whitenoise": _get(ctx.client, ctx.static_url, "application/pdf"),
-        },
-        repeat=repeat,
-        warmup=3,
-    )
-    return Row(
-        "PDF download, stored copy",
-        median(times["ours"]),
-        median(times["whitenoise"]),
-        STORED_RATIO_TARGET,
-        baseline_name=f"WhiteNoise, {ctx.static_size:,} B file",
-        notes=[queries(_get(ctx.client, ctx.pdf_url))],
-    )
-
-
 # --- search -----------------------------------------------------------------------------------
 
 
@@ -247,6 +164,33 @@ def role_search(*, repeat: int, label: str) -> tuple[Row, list[dict]]:
         notes=[f"slowest query {medians[-1] * 1000:.1f} ms"],
     )
     return row, details
+
+
+INDEX_SCAN = re.compile(r"(?:Bitmap )?Index (?:Only )?Scan (?:using|on) (\w+)")
+TITLES_TABLE = "roles_alternatetitle"
+
+
+def _seq_scans(plans: dict[str, str], table: str) -> list[str]:
+    seq = re.compile(rf"Seq Scan on {re.escape(table)}\b")
+    return [query for query, plan in plans.items() if seq.search(plan)]
+
+
+def plan_verdict(plans: dict[str, str], tables: Sequence[str] = ()) -> tuple[str, str]:
+    """(note, failure) for PostgreSQL query plans: which indexes they scan, which queries read a
+    table with a trigram index (`tables`) without it, and a failure naming each query whose plan
+    reads the 60,000 alternate titles with a sequential scan (the failure of issue 11)."""
+    indexes = sorted({name for plan in plans.values() for name in INDEX_SCAN.findall(plan)})
+    notes = [f"EXPLAIN of {len(plans)} queries (printed below): indexes used: "
+             f"{', '.join(indexes) or 'none'}"]  # fmt: skip
+    for table in sorted(set(tables) - {TITLES_TABLE}):
+        if unindexed := _seq_scans(plans, table):
+            queries = ", ".join(f"`{q}`" for q in unindexed)
+            notes.append(f"index not used (Seq Scan on {table}) for {queries}")
+    titles = _seq_scans(plans, TITLES_TABLE)
+    failure = ", ".join(f"`{q}`" for q in titles)
+    if failure:
+        failure = f"Seq Scan on {TITLES_TABLE} for {failure}"
+    return "; ".join(notes), failure
 
 
 def explain_search(query: str) -> str:

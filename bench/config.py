@@ -23,7 +23,7 @@ REPEATS = {
 }  # fmt: skip
 
 # What `--profile` can profile (bench.profiling).
-PROFILES = ["wizard", "role", "minimal", "pdf", "stored", "static", "search"]
+PROFILES = ["wizard", "post", "preview", "role", "minimal", "pdf", "stored", "static", "search"]
 
 
 def repeats_for(quick: bool) -> dict[str, int]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from bench.generate_catalog import GENERATED_SOURCE
 from bench.urls import MINIMAL_URL
+from bench.wizard import complete_posting
 from jdbuilder.accounts import HIRING_MANAGERS, ensure_groups
 from jdbuilder.demo import create_demo_job_description
 from jdbuilder.documents.formats import FORMATS
@@ -100,6 +101,7 @@ def prepare(static_root: Path, *, fresh_copies: int = 0) -> BenchContext:
     static_file.write_bytes(pdf_bytes)  # the same bytes, so exactly the same size
     client = Client()
     client.force_login(user)
+    complete_posting(client, draft)  # every step complete, as a draft about to be reviewed
     return BenchContext(
         user=user,
         client=client,

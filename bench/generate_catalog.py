@@ -40,6 +40,7 @@ from roles.models import (
     TaskArea,
     Tool,
 )
+from roles.sync import catalog_writes
 
 GENERATED_SOURCE = "JD Builder benchmark catalog (generated, not real data)"
 DEFAULT_SEED = 1953
@@ -176,7 +177,31 @@ def generate_catalog(
     seed: int = DEFAULT_SEED,
     batch_size: int = BATCH_SIZE,
 ) -> GenerateReport:
-    """Write `roles` generated roles with their titles, tasks, skills and tools; see the module."""
+    """Write `roles` generated roles with their titles, tasks, skills and tools; see the module.
+
+    As one bulk catalog write (`roles.sync.catalog_writes`): bulk_create sends no signals, so
+    the new roles' search texts are built, and the catalog version bumped, once at the end, as
+    the O*NET import does.
+    """
+    with catalog_writes() as touched:
+        report = _write_rows(
+            roles=roles, titles_per_role=titles_per_role, tasks_per_role=tasks_per_role,
+            skills=skills, tools_per_role=tools_per_role, seed=seed, batch_size=batch_size,
+        )  # fmt: skip
+        touched.update(role.pk for role in report.roles)
+    return report
+
+
+def _write_rows(
+    *,
+    roles: int,
+    titles_per_role: int,
+    tasks_per_role: int,
+    skills: int,
+    tools_per_role: int,
+    seed: int,
+    batch_size: int,
+) -> GenerateReport:
     if not 1 <= skills <= len(ONET_SKILLS):
         raise ValueError(f"skills must be 1..{len(ONET_SKILLS)}")
     rng = random.Random(seed)

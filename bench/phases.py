@@ -20,12 +20,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from bench import benchmarks
+from bench import benchmarks, pages
 from bench.config import FRESH_WARMUP, repeats_for
 from bench.fixtures import BenchContext
 from bench.generate_catalog import generate_catalog
 from bench.load import Gunicorn, LoadResult, measure, production_env, run_python
-from bench.postgres import PG_TRIGRAM_INDEXES_SQL
+from bench.postgres import PG_TRIGRAM_INDEXES_SQL, PG_TRIGRAM_TABLES_SQL
 from bench.timing import Row
 from jdbuilder.models import JobDescriptionRevision, RenderedFile
 
@@ -35,6 +35,8 @@ from jdbuilder.models import JobDescriptionRevision, RenderedFile
 def build_catalog(roles: int) -> float:
     """Migrate, load the seed catalog, generate; returns the generation's seconds."""
     call_command("migrate", verbosity=0, interactive=False)
+    # The production settings' cache is a database table (no REDIS_URL): made as an operator does.
+    call_command("createcachetable", verbosity=0)
     call_command("load_catalog", verbosity=0, stdout=io.StringIO())
     started = time.perf_counter()
     generate_catalog(roles=roles)
@@ -56,10 +58,13 @@ def in_process_rows(
     ctx: BenchContext, repeats: dict[str, int]
 ) -> tuple[list[Row], dict[str, list[dict]], dict[str, dict[str, str]]]:
     """The in-process ratios and role search on SQLite: rows, search details, query plans."""
-    print("In-process ratios ...", flush=True)
-    rows = benchmarks.page_requests(ctx, repeat=repeats["request"])
+    print("In-process ratios: wizard steps ...", flush=True)
+    rows = pages.wizard_requests(ctx, repeat=repeats["request"])
+    print("In-process ratios: live preview, autosave, catalog pages, PDFs ...", flush=True)
+    rows += pages.live_requests(ctx, repeat=repeats["request"])
+    rows += pages.catalog_requests(ctx, repeat=repeats["request"])
     rows += benchmarks.pdf_download(ctx, repeat=repeats["pdf"])
-    rows.append(benchmarks.stored_pdf_download(ctx, repeat=repeats["stored"]))
+    rows += pages.stored_pdf_download(ctx, repeat=repeats["stored"])
     print("Role search on SQLite ...", flush=True)
     details, plans = {}, {}
     row, details["SQLite"] = benchmarks.role_search(repeat=repeats["search"], label="SQLite")
@@ -121,7 +126,7 @@ def vacuum_analyze(tables: list[str]) -> None:
 
 
 def trigram_indexes() -> list[str]:
-    """The trigram GIN indexes on the catalog, as the migrations made them (roles/0003)."""
+    """The trigram GIN indexes on the catalog, as the roles migrations made them."""
     with connection.cursor() as cursor:
         cursor.execute(PG_TRIGRAM_INDEXES_SQL)
         return [name for (name,) in cursor.fetchall()]
@@ -144,14 +149,18 @@ def phase_postgres(roles: int, repeat: int) -> dict:
     vacuum_analyze(catalog_tables())
     indexes = trigram_indexes()
     if not indexes:
-        raise RuntimeError("no trigram index on the catalog: did roles/0003 change?")
+        raise RuntimeError("no trigram index on the catalog: did the roles migrations change?")
+    with connection.cursor() as cursor:
+        cursor.execute(PG_TRIGRAM_TABLES_SQL)
+        searched = [name for (name,) in cursor.fetchall()]
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
     rows = [generation_row(seconds, "PostgreSQL").as_dict()]
     row, details = benchmarks.role_search(repeat=repeat, label="PostgreSQL")
     plans = search_plans()
-    row.notes.append(f"after VACUUM ANALYZE; {plans_using(plans, indexes)}")
+    note, row.failure = benchmarks.plan_verdict(plans, searched)
+    row.notes.append(f"after VACUUM ANALYZE; {plans_using(plans, indexes)}; {note}")
     rows.append(row.as_dict())
 
     with connection.cursor() as cursor:

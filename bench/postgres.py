@@ -14,13 +14,17 @@ PG_URL_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "jdbuilder_bench"
 PG_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
 
-# The trigram GIN indexes role search uses on PostgreSQL (made by roles/migrations/0003 at
-# migrate time), found by their definition so that a renamed index is still found. The runner
+# The trigram GIN indexes role search uses on PostgreSQL (made by the roles migrations at
+# migrate time: 0003 on the names and titles, 0004 on the roles' search texts instead), found by
+# their definition on any catalog table, so a renamed or moved index is still found. The runner
 # measures search with them, then drops them from the scratch database for a reference line.
 PG_TRIGRAM_INDEXES_SQL = (
     "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
-    "AND tablename IN ('roles_role', 'roles_alternatetitle') "
+    "AND tablename LIKE 'roles\\_%' "
     "AND position('gin_trgm_ops' in indexdef) > 0 ORDER BY indexname"
+)
+PG_TRIGRAM_TABLES_SQL = PG_TRIGRAM_INDEXES_SQL.replace("indexname", "tablename").replace(
+    "SELECT tablename", "SELECT DISTINCT tablename"
 )
 
 

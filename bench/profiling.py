@@ -1,8 +1,8 @@
 """`python -m bench.run --profile NAME`: cProfile of one in-process benchmark, printed.
 
-NAME is one of `bench.config.PROFILES`: the wizard step, the role page, the minimal view, a
-rendering PDF download, the stored-copy download, the WhiteNoise static file, or the role search
-queries.
+NAME is one of `bench.config.PROFILES`: the wizard step (GET, skills), a step POST (skills),
+the live preview, the role page, the minimal view, a rendering PDF download, the stored-copy
+download, the WhiteNoise static file, or the role search queries.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import cProfile
 import pstats
 from collections.abc import Callable
 
-from bench import benchmarks
+from bench import benchmarks, wizard
 from bench.fixtures import BenchContext
 
 
@@ -24,6 +24,17 @@ def _calls(ctx: BenchContext) -> dict[str, Callable[[], object]]:
         "static": benchmarks._get(ctx.client, ctx.static_url),
         "search": lambda: [benchmarks.search_once(q.text) for q in benchmarks.search_queries()],
     }
+    # A step POST and the live preview, as bench.pages measures them.
+    post = wizard.StepPost(ctx.client, ctx.draft, "skills")
+
+    def post_once() -> None:
+        post.prepare()
+        post()
+
+    calls["post"] = post_once
+    preview = wizard.varied_post(ctx.client, ctx.draft, "jd:wizard_preview", json_version=False)
+    if preview is not None:
+        calls["preview"] = preview
     download = benchmarks._get(ctx.client, ctx.pdf_url)
 
     def pdf_once() -> None:
@@ -36,7 +47,10 @@ def _calls(ctx: BenchContext) -> dict[str, Callable[[], object]]:
 
 def profile(name: str, ctx: BenchContext, count: int) -> None:
     """Run benchmark `name` 3 times untimed, then `count` times under cProfile; print the stats."""
-    fn = _calls(ctx)[name]
+    calls = _calls(ctx)
+    if name not in calls:
+        raise SystemExit(f"{name}: not available (its route is not there yet)")
+    fn = calls[name]
     for _ in range(3):
         fn()
     profiler = cProfile.Profile()

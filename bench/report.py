@@ -37,6 +37,9 @@ def table(rows: list[Row]) -> str:
     header = ["name", "ours", "baseline", "ratio", "target", "met?"]
     lines = []
     for row in rows:
+        if row.unavailable:
+            lines.append([row.name, "not available", "—", "—", fmt_target(row), "n/a"])
+            continue
         baseline = fmt_value(row.baseline, row.unit)
         if row.baseline_name and row.baseline is not None:
             baseline = f"{baseline} ({row.baseline_name})"
@@ -57,6 +60,24 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
+def _notes(row: Row) -> list[str]:
+    """The row's notes, with why it is not available or why it failed first."""
+    first = [f"not available: {row.unavailable}"] if row.unavailable else []
+    first += [f"FAILED: {row.failure}"] if row.failure else []
+    return first + row.notes
+
+
+def verdicts(rows: list[Row]) -> str:
+    """One line per row with a target: met, not met, or not available."""
+    out = []
+    for row in rows:
+        if row.target is None and not row.failure:
+            continue
+        verdict = {True: "met", False: "NOT MET", None: "not available"}[row.met]
+        out.append(f"- {verdict}: {row.name}")
+    return "\n".join(out)
+
+
 def report(
     rows: list[Row],
     info: dict[str, str],
@@ -68,7 +89,8 @@ def report(
     parts = ["## Machine", ""]
     parts += [f"- {key}: {value}" for key, value in info.items()]
     parts += ["", f"Command: `{command}`", "", "## Results", "", table(rows), ""]
-    notes = [f"- {row.name}: {'; '.join(row.notes)}" for row in rows if row.notes]
+    parts += ["Targets:", "", verdicts(rows), ""]
+    notes = [f"- {row.name}: {'; '.join(_notes(row))}" for row in rows if _notes(row)]
     if notes:
         parts += ["Notes:", "", *notes, ""]
     for label, queries in details.items():

@@ -21,6 +21,10 @@ class Row:
     unit: str = "ms"
     baseline_name: str = ""
     notes: list[str] = field(default_factory=list)
+    # Why the line could not be measured (e.g. a route not there yet): no figure, no verdict.
+    unavailable: str = ""
+    # A condition besides the figure that fails the line (e.g. a sequential scan in the plan).
+    failure: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -30,6 +34,10 @@ class Row:
 
     @property
     def met(self) -> bool | None:
+        if self.unavailable:
+            return None
+        if self.failure:
+            return False
         if self.target is None:
             return None
         if self.kind == "ratio":
@@ -50,6 +58,8 @@ class Row:
             "unit": self.unit,
             "baseline_name": self.baseline_name,
             "notes": self.notes,
+            "unavailable": self.unavailable,
+            "failure": self.failure,
         }
 
     @classmethod

@@ -7,10 +7,10 @@ import pytest
 from django.db.models import Count
 from django.db.models.functions import Length, Lower
 
-from bench import benchmarks
+from bench import benchmarks, pages, wizard
 from bench.fixtures import prepare
 from bench.generate_catalog import GENERATED_SOURCE, ONET_SKILLS, generate_catalog
-from bench.report import table
+from bench.report import table, verdicts
 from bench.timing import Row, interleaved
 from roles.models import (
     AlternateTitle,
@@ -132,9 +132,16 @@ def test_in_process_benchmarks_run_once(catalog, settings, tmp_path):
     assert ctx.role.source == GENERATED_SOURCE and len(ctx.fresh_pdf_urls) == 1
     assert (tmp_path / "static" / "bench").exists()
 
-    rows = benchmarks.page_requests(ctx, repeat=1)
+    rows = pages.wizard_requests(ctx, repeat=1)
+    assert [r.name for r in rows] == [f"wizard step GET {s}" for s in wizard.STEPS] + [
+        f"wizard step POST {s}" for s in wizard.STEPS
+    ]
+    live = pages.live_requests(ctx, repeat=1)
+    assert {r.name for r in live} == {"live preview POST (posting)", "autosave POST (posting)"}
+    rows += [r for r in live if not r.unavailable]
+    rows += pages.catalog_requests(ctx, repeat=1)
     rows += benchmarks.pdf_download(ctx, repeat=1)
-    rows.append(benchmarks.stored_pdf_download(ctx, repeat=1))
+    rows += pages.stored_pdf_download(ctx, repeat=1)
     search, details = benchmarks.role_search(repeat=1, label="test")
     rows.append(search)
     assert {d["kind"] for d in details} >= {"name", "alternate title", "partial", "no match"}
@@ -150,6 +157,57 @@ def test_in_process_benchmarks_run_once(catalog, settings, tmp_path):
     assert all(row.ratio for row in rows if row.kind == "ratio")
     printed = table(rows)
     assert printed.startswith("| name") and "PDF download, stored copy" in printed
+    # The stored PDF is measured against the signed-in view, the steps against the layout page.
+    stored = next(r for r in rows if r.name == "PDF download, stored copy")
+    assert stored.baseline_name == "signed-in view returning ok" and stored.target == 1.5
+    assert {r.baseline_name for r in rows if r.name.startswith("wizard step")} == {
+        "empty layout page"
+    }
+    size = next(r for r in rows if r.name == "role list HTML size")
+    assert size.unit == "KB" and size.ours > 1
+
+
+def test_a_step_post_is_a_real_save_each_time(catalog, settings, tmp_path):
+    """Each timed POST saves with the current version (302), so the draft's version moves on."""
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.STATIC_ROOT = tmp_path / "static"
+    ctx = prepare(tmp_path / "static")
+    post = wizard.StepPost(ctx.client, ctx.draft, "skills")
+    version = int(wizard.current_version(ctx.draft))
+    for _ in range(3):
+        post.prepare()
+        post()
+    assert int(wizard.current_version(ctx.draft)) == version + 3
+
+
+def test_a_missing_route_is_reported_not_available(catalog, settings, tmp_path, monkeypatch):
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.STATIC_ROOT = tmp_path / "static"
+    ctx = prepare(tmp_path / "static")
+    monkeypatch.setattr(wizard, "named_step_url", lambda *args: None)
+    rows = pages.live_requests(ctx, repeat=1)
+    assert [r.unavailable for r in rows] == ["no route jd:wizard_preview yet"] + [
+        "no route jd:wizard_autosave yet"
+    ]
+    assert all(r.met is None for r in rows)
+    printed = table(rows)
+    assert "not available" in printed and "n/a" in printed
+    assert "not available: live preview" in verdicts(rows)
+
+
+def test_a_sequential_scan_of_the_titles_fails_the_search_line():
+    seq = "Limit\n  ->  Seq Scan on roles_alternatetitle u0\n        Filter: (...)"
+    indexed = "Bitmap Heap Scan on roles_alternatetitle u0\n  ->  Bitmap Index Scan on t_trgm"
+    note, failure = benchmarks.plan_verdict({"eng": indexed, "analy": seq})
+    assert "t_trgm" in note and failure == "Seq Scan on roles_alternatetitle for `analy`"
+    assert benchmarks.plan_verdict({"eng": indexed})[1] == ""
+    # A sequential scan of another table with a trigram index is told, not failed.
+    texts = "Limit\n  ->  Seq Scan on roles_rolesearchtext s\n"
+    told, none = benchmarks.plan_verdict({"eng": texts}, ["roles_rolesearchtext"])
+    assert none == "" and "index not used (Seq Scan on roles_rolesearchtext) for `eng`" in told
+    row = Row("role search, PostgreSQL", 0.001, None, 0.005, kind="max", failure=failure)
+    assert row.met is False and "**NO**" in table([row])
+    assert Row.from_dict(row.as_dict()).failure == failure
 
 
 def test_table_marks_misses():
