@@ -9,9 +9,23 @@ from functools import cached_property
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from roles.models import ProficiencyLevel, Role, RoleSkill, RoleTask, Skill, TaskArea, Tool
+from roles.models import (
+    CatalogVersion,
+    ProficiencyLevel,
+    Role,
+    RoleSkill,
+    RoleTask,
+    Skill,
+    TaskArea,
+    Tool,
+)
 
 OTHER_TOOLS_PER_AREA = 30
+
+# The "most used other tools" of each role, by catalog version: ranking every tool of the role's
+# areas by how many roles use it was most of the tools step's time, and only a catalog write
+# (which changes the version token) can change the answer.
+_other_tools: dict[str, dict[int, list[int]]] = {}
 
 
 class RoleCatalog:
@@ -70,6 +84,23 @@ class RoleCatalog:
         """The tools the tools step offers, by area: the role's own; the most used others in
         the role's task areas (at most OTHER_TOOLS_PER_AREA each, so an O*NET-sized catalog
         stays a short list); and any tool the draft already chose."""
+        others = self._other_tool_ids()
+        wanted = Q(roles=self.role) | Q(pk__in=others) | Q(pk__in=self.chosen_tool_ids)
+        return list(
+            Tool.objects.filter(wanted)
+            .distinct()
+            .select_related("area")
+            .order_by("area__position", "name")
+        )
+
+    def _other_tool_ids(self) -> list[int]:
+        token = CatalogVersion.objects.current()
+        by_role = _other_tools.get(token)
+        if by_role is None:
+            _other_tools.clear()  # an older version's answers are of no further use
+            by_role = _other_tools[token] = {}
+        if self.role.pk in by_role:
+            return by_role[self.role.pk]
         others = (
             Tool.objects.filter(area__in=self.role.task_areas.all())
             .exclude(roles=self.role)
@@ -84,13 +115,8 @@ class RoleCatalog:
             .filter(place__lte=OTHER_TOOLS_PER_AREA)
             .values_list("pk", flat=True)
         )
-        wanted = Q(roles=self.role) | Q(pk__in=list(others)) | Q(pk__in=self.chosen_tool_ids)
-        return list(
-            Tool.objects.filter(wanted)
-            .distinct()
-            .select_related("area")
-            .order_by("area__position", "name")
-        )
+        by_role[self.role.pk] = list(others)
+        return by_role[self.role.pk]
 
     @cached_property
     def role_tool_ids(self) -> set[int]:

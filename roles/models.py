@@ -320,8 +320,17 @@ class CatalogVersionManager(models.Manager):
     ROW = 1
 
     def current(self) -> str:
-        """A token that changes with every write to the catalog: part of cache keys."""
-        token = self.filter(pk=self.ROW).values_list("token", flat=True).first()
+        """A token that changes with every write to the catalog: part of cache keys.
+
+        Read with one fixed SQL statement: several requests ask it per page (the preview's cache
+        key, the document's catalog rows, the tools step), and compiling the ORM query cost
+        several times the query itself.
+        """
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [self.ROW])  # noqa: S608
+            row = cursor.fetchone()
+        token = row[0] if row else None
         if token is None:
             # Never a fixed value for "no row yet", so a flushed database never meets fragments
             # cached before the flush.
