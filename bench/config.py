@@ -23,7 +23,22 @@ REPEATS = {
 }  # fmt: skip
 
 # What `--profile` can profile (bench.profiling).
-PROFILES = ["wizard", "post", "preview", "role", "minimal", "pdf", "stored", "static", "search"]
+PROFILES = [
+    "wizard",
+    "get-role",
+    "get-responsibilities",
+    "get-tools",
+    "get-posting",
+    "get-review",
+    "post",
+    "preview",
+    "role",
+    "minimal",
+    "pdf",
+    "stored",
+    "static",
+    "search",
+]
 
 
 def repeats_for(quick: bool) -> dict[str, int]:

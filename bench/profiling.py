@@ -24,6 +24,10 @@ def _calls(ctx: BenchContext) -> dict[str, Callable[[], object]]:
         "static": benchmarks._get(ctx.client, ctx.static_url),
         "search": lambda: [benchmarks.search_once(q.text) for q in benchmarks.search_queries()],
     }
+    for step in ("role", "responsibilities", "tools", "posting", "review"):
+        calls[f"get-{step}"] = benchmarks._get(
+            ctx.client, ctx.wizard_url.replace("/skills/", f"/{step}/")
+        )
     # A step POST and the live preview, as bench.pages measures them.
     post = wizard.StepPost(ctx.client, ctx.draft, "skills")
 
@@ -58,8 +62,11 @@ def profile(name: str, ctx: BenchContext, count: int) -> None:
     for _ in range(count):
         fn()
     profiler.disable()
-    stats = pstats.Stats(profiler).strip_dirs()
-    print(f"cProfile of {name}, {count} runs: by cumulative time")
+    stats = pstats.Stats(profiler)
+    print(f"cProfile of {name}, {count} runs: the project's own functions, by cumulative time")
+    stats.sort_stats("cumulative").print_stats(r"/(jdbuilder|roles)/", 25)
+    stats.strip_dirs()
+    print("by cumulative time")
     stats.sort_stats("cumulative").print_stats(30)
     print("by own time")
     stats.sort_stats("tottime").print_stats(20)

@@ -128,7 +128,7 @@ def valid_posting() -> dict[str, str]:
 def form_post(client: Client, url: str, data: dict[str, list[str]]):
     """POST `data` as a browser submits a form without enctype: URL-encoded, not multipart
     (the test client's default, which Django parses several times slower). The preview and
-    autosave scripts send FormData, which is multipart: `VariedPost` keeps the default."""
+    autosave scripts send the same encoding (URLSearchParams of the form's FormData)."""
     body = urlencode(data, doseq=True)
     return client.post(url, body, content_type="application/x-www-form-urlencoded")
 
@@ -198,7 +198,7 @@ class VariedPost:
 
     def __call__(self) -> int:
         self.data["posting-summary"] = [f"{self.summary} Revision {next(self.counter)}."]
-        response = self.client.post(self.url, self.data)
+        response = form_post(self.client, self.url, self.data)
         if response.status_code != 200:
             raise AssertionError(f"POST {self.url}: {response.status_code}")
         if self.json_version:

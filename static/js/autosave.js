@@ -36,7 +36,8 @@
   }
 
   function body() {
-    var data = new FormData(form);
+    // URL-encoded, as a plain submit of the form: cheaper for the server than multipart.
+    var data = new URLSearchParams(new FormData(form));
     data.delete("wizard_goto_step");
     return data;
   }
