@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test venv system-packages node lint format check-deploy ci docs-images clean backup restore audit
+.PHONY: run test venv system-packages node services lint format check-deploy ci docs-images clean backup restore audit
 
 venv: $(VENV)/.installed
 
@@ -41,7 +41,12 @@ node_modules/.installed: package.json package-lock.json
 
 # --reuse-db keeps a PostgreSQL test database between runs (SQLite's is in memory anyway) and
 # migrates it forward; after editing a migration in place, PYTEST_ARGS=--create-db rebuilds it.
-test: venv system-packages node
+# A few tests need PostgreSQL and Redis on this machine (.ci/services starts them if they are
+# installed and stopped, and says which tests will fail if one cannot be started).
+services:
+	@bash .ci/services
+
+test: venv system-packages node services
 	$(BIN)/pytest --reuse-db $(PYTEST_ARGS)
 
 lint: venv
@@ -62,7 +67,7 @@ check-deploy: venv
 ci:
 	bash .ci/run
 
-# The README's picture of the demo JD's PDF (after `make run` has made the demo data).
+# The README's pictures: the demo JD's PDF and the role page (after `make run` made the demo data).
 docs-images: venv
 	command -v pdftoppm >/dev/null || apt-get install -y -qq poppler-utils
 	$(DEV) $(BIN)/python docs/make_images.py
