@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -115,7 +116,17 @@ def skill_profile_svg(
     `levels` are the level names, lowest first; a bar of rank r is r / len(levels) of the full
     length. `chart_id` prefixes the ids that `aria-labelledby` points at, so two charts can
     share a page; it must be a plain identifier.
+
+    A pure function of its arguments, so the markup is kept for recent ones: the wizard's live
+    preview draws the same chart on every pause in typing.
     """
+    return _skill_profile_svg(tuple(bars), tuple(levels), title, chart_id)
+
+
+@lru_cache(maxsize=512)
+def _skill_profile_svg(
+    bars: tuple[ChartBar, ...], levels: tuple[str, ...], title: str, chart_id: str
+) -> SafeString:
     if not _ID_RE.fullmatch(chart_id):
         raise ValueError(f"chart_id must be a plain identifier, got {chart_id!r}")
     n = len(levels)

@@ -124,6 +124,7 @@ class FindingLinks:
         self.catalog = catalog
         self.rows = rows
         self._responsibility_rows: dict[str, FieldTarget] | None = None
+        self._step_urls: dict[str, str] = {}
 
     def rows_of(self, step: str) -> Rows:
         """The posted or pending rows of `step`; else the draft's choices, which the step's
@@ -139,10 +140,14 @@ class FindingLinks:
         )
 
     def url(self, target: FieldTarget) -> str:
-        step_url = reverse(
-            "jd:wizard_step", kwargs={"public_id": self.draft.public_id, "step": target.step}
-        )
-        return f"{step_url}?focus={target.name}#{target.id}"
+        return f"{self.step_url(target.step)}?focus={target.name}#{target.id}"
+
+    def step_url(self, step: str) -> str:
+        # A preview links a dozen findings into a few steps: reverse() each step once.
+        if step not in self._step_urls:
+            kwargs = {"public_id": self.draft.public_id, "step": step}
+            self._step_urls[step] = reverse("jd:wizard_step", kwargs=kwargs)
+        return self._step_urls[step]
 
     def link(self, target: FieldTarget | None, text: str = "") -> Link | None:
         return Link(target, self.url(target), text) if target else None
