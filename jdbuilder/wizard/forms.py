@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from jdbuilder.catalog import RoleCatalog
@@ -174,6 +175,15 @@ class RoleStepForm(StepForm):
         # Validation checks the whole catalog; the page lists only what the search found.
         self.fields["role_choice"].widget.choices = [(r.pk, r.name) for r in self.shown_roles]
         return radio_items(self["role_choice"])
+
+    @cached_property
+    def title_suggestions(self) -> SafeString:
+        """The <option>s of the title's datalist: the role's name and its alternate titles,
+        escaped (an O*NET role has dozens; template loops over model rows cost more)."""
+        if self.role is None:
+            return SafeString("")
+        titles = [self.role.name, *self.role.alternate_titles.values_list("title", flat=True)]
+        return format_html_join("", '<option value="{}">', ((title,) for title in titles))
 
     def to_choices(self) -> RoleChoice:
         data = self.cleaned_data

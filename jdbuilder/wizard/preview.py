@@ -79,32 +79,32 @@ def _plain(value: Any) -> Any:
 
 
 def overlaid(job_description: JobDescription, step: str, form: Any) -> JobDescription:
-    """An unsaved copy of the draft with `step`'s typed value over its saved choices.
+    """The draft with `step`'s typed value over its saved choices: an unsaved copy, or the
+    draft itself when nothing was typed.
 
     A valid form lays its whole value; the posting step lays the fields that are valid even when
     others are not (so typing shows); the role step lays only the title and seniority (the
     preview never changes the role). The copy is never saved.
     """
     jd = job_description
+    if form is None or not form.is_bound:
+        return jd  # nothing typed to lay over: the draft as saved (a step GET)
     chosen, title, seniority = jd.chosen, jd.title, jd.seniority
-    if form is not None and form.is_bound:
-        valid = form.is_valid()
-        if step == WizardStep.ROLE:
-            data = getattr(form, "cleaned_data", {})
-            title = data.get("title", title)
-            seniority = data.get("seniority", seniority)
-        elif step == WizardStep.POSTING:
-            data = form.cleaned_data if valid else getattr(form, "cleaned_data", {})
-            typed = {
-                key: _plain(value)
-                for key, value in data.items()
-                if key in POSTING_FIELDS and key not in form.errors
-            }
-            chosen = dataclasses.replace(
-                chosen, posting=dataclasses.replace(chosen.posting, **typed)
-            )
-        elif step in (WizardStep.RESPONSIBILITIES, WizardStep.SKILLS, WizardStep.TOOLS) and valid:
-            chosen = dataclasses.replace(chosen, **{step: tuple(form.to_choices())})
+    valid = form.is_valid()
+    if step == WizardStep.ROLE:
+        data = getattr(form, "cleaned_data", {})
+        title = data.get("title", title)
+        seniority = data.get("seniority", seniority)
+    elif step == WizardStep.POSTING:
+        data = form.cleaned_data if valid else getattr(form, "cleaned_data", {})
+        typed = {
+            key: _plain(value)
+            for key, value in data.items()
+            if key in POSTING_FIELDS and key not in form.errors
+        }
+        chosen = dataclasses.replace(chosen, posting=dataclasses.replace(chosen.posting, **typed))
+    elif step in (WizardStep.RESPONSIBILITIES, WizardStep.SKILLS, WizardStep.TOOLS) and valid:
+        chosen = dataclasses.replace(chosen, **{step: tuple(form.to_choices())})
     return JobDescription(
         pk=jd.pk,
         public_id=jd.public_id,
