@@ -129,6 +129,19 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# Fragments that are cheap to rebuild and keyed by everything they show (the wizard's preview,
+# keyed by the draft's random public id and version): with Redis, shared as above; without it,
+# in each process's memory, because a database-cache write (a transaction and a cull count)
+# costs about as much as rebuilding the fragment, and a miss only means rebuilding it.
+CACHES["fragments"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jdbuilder-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+)
 # Sessions stay in the database (Django's `db` engine) whatever the cache: every server reads
 # the same django_session table, a sign-in survives a Redis restart, flush or outage, and a
 # lookup is one primary-key query. (`cached_db` would save that query but makes every request

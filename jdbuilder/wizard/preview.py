@@ -6,11 +6,11 @@ current step's typed value laid over its saved choices (`overlaid`), rendered fr
 
 Cache: building the document, running the checks and rendering cost several milliseconds, so
 on a step GET the preview region is a `{% cache %}` fragment (in wizard/base.html) keyed by
-`Preview.cache_key`: the draft's id and version and the step's pending input, plus the catalog's
-version (`roles.models.CatalogVersion`, a token every catalog write changes in the same
-transaction). The live preview's POST renders the same partial uncached: its input changes
-with every pause in typing, and a cache write per keystroke pause (a database write with the
-database cache) would cost more than it saves.
+`Preview.cache_key`: the draft's public id and version and the step's pending input, plus the
+catalog's version (`roles.models.CatalogVersion`, a token every catalog write changes in the
+same transaction), in the "fragments" cache (settings: Redis when configured, else each
+process's memory, since a database-cache write cost as much as a rebuild). The live preview's
+POST renders the same partial uncached: its input changes with every pause in typing.
 """
 
 from __future__ import annotations
@@ -159,7 +159,8 @@ class Preview:
     def cache_key(self) -> str:
         """What the cached fragment depends on, hashed; computed without building anything.
 
-        - the draft's id and `lock_version`: every save of the draft (its title, role, seniority,
+        - the draft's public id (random, never reused, unlike a primary key after a rolled-back
+          insert) and `lock_version`: every save of the draft (its title, role, seniority,
           choices, pending input, a reopening) goes through the version-checked UPDATE, which
           bumps the version, so the draft as the fragment shows it is named by its version;
         - the step whose pending input is laid over the draft, and that input's hash (the
@@ -175,7 +176,7 @@ class Preview:
         if self.form is not None:
             data = {key: self.form.data.getlist(key) for key in sorted(self.form.data)}
             typed = json.dumps([self.step, data], sort_keys=True)
-        parts = [PREVIEW_VERSION, CatalogVersion.objects.current(), jd.pk, jd.lock_version, typed]
+        parts = [PREVIEW_VERSION, CatalogVersion.objects.current(), str(jd.public_id), jd.lock_version, typed]
         text = json.dumps(parts, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
