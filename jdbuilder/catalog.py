@@ -4,6 +4,7 @@ once, on first use. The wizard's forms and the draft's defaults both read it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Count, F, Q, Window
@@ -22,10 +23,51 @@ from roles.models import (
 
 OTHER_TOOLS_PER_AREA = 30
 
-# The "most used other tools" of each role, by catalog version: ranking every tool of the role's
-# areas by how many roles use it was most of the tools step's time, and only a catalog write
-# (which changes the version token) can change the answer.
-_other_tools: dict[str, dict[int, list[int]]] = {}
+
+@dataclass
+class CatalogRows:
+    """The catalog rows every draft shares (what snapshots name, what the steps offer), as they
+    are at one catalog version."""
+
+    token: str
+    areas: dict[int, TaskArea]
+    levels: list[ProficiencyLevel]
+    skills: dict[int, Skill]
+    tools: dict[int, Tool]
+    works_with: dict[int, list[str]] = field(default_factory=dict)  # by role id, when asked
+    # The "most used other tools" of each role, by role id, when asked: ranking every tool of
+    # the role's areas by how many roles use it was most of the tools step's time.
+    other_tools: dict[int, list[int]] = field(default_factory=dict)
+
+    def works_with_of(self, role) -> list[str]:
+        if role.pk not in self.works_with:
+            names = role.works_with.order_by("name").values_list("name", flat=True)
+            self.works_with[role.pk] = list(names)
+        return self.works_with[role.pk]
+
+
+# The rows of the latest catalog version this process has read. Every save of a step and every
+# preview builds a draft's Document, and every step page reads the levels or skills; reading
+# these few small tables each time was most of their cost. The version token
+# (roles.models.CatalogVersion) changes, in the same transaction, with every catalog write, so
+# one query for it tells whether the rows kept are still the catalog's.
+_kept: CatalogRows | None = None
+
+
+def catalog_rows() -> CatalogRows:
+    """The catalog's task areas, levels, skills and tools (and each role's "works with"), read
+    again only when the catalog version has changed since they were read."""
+    global _kept
+    token = CatalogVersion.objects.current()
+    if _kept is None or _kept.token != token:
+        _kept = CatalogRows(
+            token=token,
+            areas=TaskArea.objects.in_bulk(),
+            levels=list(ProficiencyLevel.objects.all()),
+            skills=Skill.objects.in_bulk(),
+            tools=Tool.objects.select_related("area").in_bulk(),
+        )
+    return _kept
 
 
 class RoleCatalog:
@@ -37,11 +79,11 @@ class RoleCatalog:
 
     @cached_property
     def areas(self) -> list[TaskArea]:
-        return list(TaskArea.objects.all())
+        return list(catalog_rows().areas.values())
 
     @cached_property
     def levels(self) -> list[ProficiencyLevel]:
-        return list(ProficiencyLevel.objects.all())
+        return list(catalog_rows().levels)
 
     @cached_property
     def level_by_rank(self) -> dict[int, ProficiencyLevel]:
@@ -73,7 +115,7 @@ class RoleCatalog:
 
     @cached_property
     def skills(self) -> list[Skill]:
-        return list(Skill.objects.order_by("name"))
+        return list(catalog_rows().skills.values())  # by name (Skill's ordering)
 
     @cached_property
     def skill_by_id(self) -> dict[int, Skill]:
@@ -94,11 +136,7 @@ class RoleCatalog:
         )
 
     def _other_tool_ids(self) -> list[int]:
-        token = CatalogVersion.objects.current()
-        by_role = _other_tools.get(token)
-        if by_role is None:
-            _other_tools.clear()  # an older version's answers are of no further use
-            by_role = _other_tools[token] = {}
+        by_role = catalog_rows().other_tools
         if self.role.pk in by_role:
             return by_role[self.role.pk]
         others = (

@@ -7,54 +7,12 @@ would issue.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from jdbuilder.catalog import catalog_rows
 from jdbuilder.document import Document
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.snapshots import read_snapshot, write_snapshot
-from roles.models import CatalogVersion, ProficiencyLevel, Skill, TaskArea, Tool
-
-
-@dataclass
-class CatalogRows:
-    """The catalog rows a snapshot names, as they are at one catalog version."""
-
-    token: str
-    areas: dict[int, TaskArea]
-    levels: list[ProficiencyLevel]
-    skills: dict[int, Skill]
-    tools: dict[int, Tool]
-    works_with: dict[int, list[str]] = field(default_factory=dict)  # by role id, when asked
-
-    def works_with_of(self, role) -> list[str]:
-        if role.pk not in self.works_with:
-            names = role.works_with.order_by("name").values_list("name", flat=True)
-            self.works_with[role.pk] = list(names)
-        return self.works_with[role.pk]
-
-
-# The rows of the latest catalog version this process has read. Every save of a step and every
-# preview builds a draft's Document; reading these few small tables each time was most of its
-# cost. The version token (roles.models.CatalogVersion) changes, in the same transaction, with
-# every catalog write, so one query for it tells whether the rows kept are still the catalog's.
-_kept: CatalogRows | None = None
-
-
-def catalog_rows() -> CatalogRows:
-    """The catalog's task areas, levels, skills and tools (and each role's "works with"), read
-    again only when the catalog version has changed since they were read."""
-    global _kept
-    token = CatalogVersion.objects.current()
-    if _kept is None or _kept.token != token:
-        _kept = CatalogRows(
-            token=token,
-            areas=TaskArea.objects.in_bulk(),
-            levels=list(ProficiencyLevel.objects.all()),
-            skills=Skill.objects.in_bulk(),
-            tools=Tool.objects.select_related("area").in_bulk(),
-        )
-    return _kept
 
 
 def take_snapshot(job_description: JobDescription) -> dict[str, Any]:

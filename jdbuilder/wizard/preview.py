@@ -176,7 +176,8 @@ class Preview:
         if self.form is not None:
             data = {key: self.form.data.getlist(key) for key in sorted(self.form.data)}
             typed = json.dumps([self.step, data], sort_keys=True)
-        parts = [PREVIEW_VERSION, CatalogVersion.objects.current(), str(jd.public_id), jd.lock_version, typed]
+        catalog = CatalogVersion.objects.current()
+        parts = [PREVIEW_VERSION, catalog, str(jd.public_id), jd.lock_version, typed]
         text = json.dumps(parts, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
