@@ -90,6 +90,7 @@ def role_screenshot() -> None:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    session_key = manager_session()  # before Playwright: its event loop forbids ORM calls
     try:
         for _ in range(100):
             try:
@@ -104,7 +105,7 @@ def role_screenshot() -> None:
             )
             context = browser.new_context(viewport={"width": 1100, "height": 900})
             context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": manager_session(), "url": base}]
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": base}]
             )
             page = context.new_page()
             page.goto(f"{base}/roles/{ROLE_SLUG}/")
