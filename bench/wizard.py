@@ -15,7 +15,6 @@ import datetime
 import itertools
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 from django.test import Client
@@ -24,73 +23,12 @@ from django.utils import timezone
 
 from jdbuilder.models import JobDescription
 
+# The one parser of the wizard's form, as a browser submits it (also what the tests post).
+from tests.support.wizard import page_fields as form_fields
+
 STEPS = ["role", "responsibilities", "skills", "tools", "posting", "review"]
 VERSION_FIELD = "jd_version"
 GOTO_FIELD = "wizard_goto_step"
-
-
-class _FormFields(HTMLParser):
-    """The successful controls of `<form class="wizard-form">`, as a browser submits them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self._in_form = False
-        self._select: str | None = None
-        self._selected: str | None = None
-        self._first: str | None = None
-        self._textarea: str | None = None
-        self._text = ""
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and "wizard-form" in (a.get("class") or "").split():
-            self._in_form = True
-        if not self._in_form:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("submit", "button", "image", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.fields.append((name, a.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "select" and name:
-            self._select, self._selected, self._first = name, None, None
-        elif tag == "option" and self._select:
-            value = a.get("value", "")
-            if self._first is None:
-                self._first = value
-            if "selected" in a:
-                self._selected = value
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self._in_form:
-            self._in_form = False
-        elif tag == "select" and self._select:
-            value = self._selected if self._selected is not None else self._first
-            self.fields.append((self._select, value or ""))
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self.fields.append((self._textarea, self._text.lstrip("\n")))
-            self._textarea = None
-
-
-def form_fields(html: str) -> dict[str, list[str]]:
-    """What a browser would post from the wizard form of `html`, by name."""
-    parser = _FormFields()
-    parser.feed(html)
-    data: dict[str, list[str]] = {}
-    for name, value in parser.fields:
-        data.setdefault(name, []).append(value)
-    return data
 
 
 _ERROR = re.compile(r'class="[^"]*(?:invalid-feedback|errorlist|alert-danger)[^"]*"[^>]*>(.*?)</')
