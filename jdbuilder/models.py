@@ -204,12 +204,8 @@ class JobDescription(models.Model):
 
     @property
     def chosen(self) -> DraftChoices:
-        """The draft's choices, typed.
-
-        Parsed once per value of `choices`: a step page asks for them a dozen times. Every write
-        assigns a new value (`save_step`, `refresh_from_db`), which a new parse follows; nothing
-        edits the stored JSON in place.
-        """
+        """The draft's choices, typed; parsed once per value of `choices` (a step page asks a
+        dozen times). Writes assign a new value, never edit the JSON in place."""
         kept = self.__dict__.get("_chosen")
         if kept is None or kept[0] is not self.choices:
             kept = (self.choices, DraftChoices.from_json(self.choices))
