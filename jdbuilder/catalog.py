@@ -77,6 +77,11 @@ class RoleCatalog:
         self.role = role
         self.chosen_tool_ids = list(chosen_tool_ids)
 
+    @classmethod
+    def for_draft(cls, draft) -> RoleCatalog:
+        """What `draft`'s wizard may choose from: its role's catalog, plus the tools it chose."""
+        return cls(draft.role, chosen_tool_ids=draft.chosen.tool_ids)
+
     @cached_property
     def areas(self) -> list[TaskArea]:
         return list(catalog_rows().areas.values())

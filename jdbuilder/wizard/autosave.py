@@ -21,9 +21,7 @@ from jdbuilder.services import DraftChanged, save_step
 from jdbuilder.vocabulary import WizardStep
 from jdbuilder.wizard.preview import step_form
 from jdbuilder.wizard.storage import unsaved_input
-from jdbuilder.wizard.views import STEPS, VERSION_FIELD
-
-WIZARD_PREFIX = "jd_wizard"  # the wizard's management form (JobDescriptionWizard.get_prefix)
+from jdbuilder.wizard.views import MANAGEMENT_PREFIX, STEPS, VERSION_FIELD
 
 CONFLICT = (
     "this draft was saved in another tab or window. Choose “Compare and merge” to keep what "
@@ -45,13 +43,13 @@ def wizard_autosave(request: HttpRequest, public_id, step: str) -> JsonResponse:
     form_class = dict(STEPS).get(step)
     if form_class is None or step == WizardStep.REVIEW:
         return _refused("there is no such step to save.", status=400)
-    management = ManagementForm(request.POST, prefix=WIZARD_PREFIX)
+    management = ManagementForm(request.POST, prefix=MANAGEMENT_PREFIX)
     if not management.is_valid() or management.cleaned_data["current_step"] != step:
         return _refused("the form does not belong to this step. Reload the page.", status=400)
     if request.POST.get(VERSION_FIELD) != str(jd.lock_version):
         return _refused(CONFLICT, status=409, conflict=True)
 
-    catalog = RoleCatalog(jd.role, chosen_tool_ids=jd.chosen.tool_ids)
+    catalog = RoleCatalog.for_draft(jd)
     form = step_form(form_class, step=step, job_description=jd, catalog=catalog, data=request.POST)
     complete = form.is_valid() and (step != WizardStep.ROLE or _role_kept(form, jd))
     try:
@@ -71,7 +69,7 @@ def wizard_autosave(request: HttpRequest, public_id, step: str) -> JsonResponse:
             "version": jd.lock_version,
             "saved_at": timezone.localtime().strftime("%H:%M"),
             "complete": complete,
-            "errors": error_count(form),
+            "errors": form.error_summary().count,
         }
     )
 
@@ -89,16 +87,6 @@ def _role_kept(form, jd: JobDescription) -> bool:
         and choice.seniority == jd.seniority
         and choice.title == jd.title
     )
-
-
-def error_count(form) -> int:
-    """How many errors the step shows: every field's, every row's and the form's own."""
-    if form.is_valid():
-        return 0
-    if hasattr(form, "non_form_errors"):  # a formset
-        rows = sum(len(messages) for row in form.errors for messages in row.values())
-        return rows + len(form.non_form_errors())
-    return sum(len(messages) for messages in form.errors.values())
 
 
 def _refused(message: str, *, status: int, **extra) -> JsonResponse:

@@ -116,7 +116,7 @@ class ConflictMixin:
         self.job_description = newest
         if newest.is_final:
             return False
-        self.catalog = RoleCatalog(newest.role, chosen_tool_ids=newest.chosen.tool_ids)
+        self.catalog = RoleCatalog.for_draft(newest)
         self.storage = DraftStorage(newest)
         self.storage.current_step = step
         return True

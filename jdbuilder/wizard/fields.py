@@ -221,3 +221,11 @@ def capped(items: Iterable[tuple[str, list[str]]], prefix: str) -> dict[str, lis
     if cut:
         kept[f"{prefix}-{CAPPED_KEY}"] = ["1"]
     return kept
+
+
+def as_int(value: Any) -> int | None:
+    """A posted id as a number, or None when it is not one (a tampered or empty value)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from jdbuilder.drafts import Responsibility, SkillChoice
 from jdbuilder.glyphs import validate_drawable
+from jdbuilder.wizard.fields import as_int
 from jdbuilder.wizard.forms import ErrorSummary, FieldError, StepMixin
 from jdbuilder.wizard.render import assembled, esc
 from roles.models import Importance, ProficiencyLevel
@@ -178,7 +179,7 @@ def duplicate(form, name: str, seen: set, message: str) -> bool:
 
 class BaseResponsibilityFormSet(StepFormSet):
     def row_name(self, index: int, form) -> str:
-        task = self.catalog.tasks_by_id.get(_int(form.data.get(form.add_prefix("task"))))
+        task = self.catalog.tasks_by_id.get(as_int(form.data.get(form.add_prefix("task"))))
         if task is not None:
             return f"“{task.text}”"
         return f"Your responsibility in row {index + 1}"
@@ -266,7 +267,7 @@ class SkillRowForm(RowForm):
     def shown_skill(self) -> int | None:
         """The skill the page shows on this row: as posted, or as first shown if the posted id
         is bad (rows.skill_rows shows it so)."""
-        skill_id = _int(self.data.get(self.add_prefix("skill")))
+        skill_id = as_int(self.data.get(self.add_prefix("skill")))
         if skill_id is None or skill_id not in self.catalog.skill_by_id:
             raw = self.data.get(self.add_prefix("skill"))
             return self.initial.get("skill") if raw else None
@@ -282,7 +283,7 @@ class SkillRowForm(RowForm):
         value = self.cleaned_data.get("level")
         if value in (None, ""):
             return None
-        rank = _int(value)
+        rank = as_int(value)
         if rank not in self.catalog.level_by_rank:
             raise ValidationError("Choose a level on the proficiency scale.")
         return rank
@@ -299,7 +300,7 @@ class SkillRowForm(RowForm):
 
 class BaseSkillFormSet(StepFormSet):
     def row_name(self, index: int, form) -> str:
-        skill = self.catalog.skill_by_id.get(_int(form.data.get(form.add_prefix("skill"))))
+        skill = self.catalog.skill_by_id.get(as_int(form.data.get(form.add_prefix("skill"))))
         return f"“{skill.name}”" if skill is not None else f"Added skill in row {index + 1}"
 
     def clean(self) -> None:
@@ -342,10 +343,3 @@ SkillFormSet = forms.formset_factory(
     absolute_max=MAX_ROWS,
     validate_max=True,
 )
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -14,12 +14,12 @@ is shown as the page first showed it (its initial row), so nothing the manager s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.forms import CheckboxInput
 from django.utils.safestring import SafeString
 
 from jdbuilder.catalog import RoleCatalog
+from jdbuilder.wizard.fields import as_int
 from jdbuilder.wizard.formsets import (
     MAX_ADDED_SKILLS,
     MAX_CUSTOM_RESPONSIBILITIES,
@@ -91,13 +91,6 @@ def _feedback(anchor: str, messages: list[str]) -> str:
 
 def _invalid(anchor: str, messages: list[str]) -> str:
     return f' aria-invalid="true" aria-describedby="{_e(anchor)}-error"' if messages else ""
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- responsibilities --------------------------------------------------------------------------
@@ -194,7 +187,7 @@ def responsibility_rows(formset, catalog: RoleCatalog) -> Rows:
             and filled >= (MAX_CUSTOM_RESPONSIBILITIES)
         ):
             continue  # no blank row past the cap: it could not be saved
-        task = tasks.get(_int(raw))
+        task = tasks.get(as_int(raw))
         task_value = raw
         if task is None and raw:
             # A bad id: show the row the page first showed, with the error on its checkbox.
@@ -206,7 +199,7 @@ def responsibility_rows(formset, catalog: RoleCatalog) -> Rows:
         else:
             added += 1
             row = custom_row(form.prefix, catalog, values)
-        shown.append((_int(values.get("order")), index, row))
+        shown.append((as_int(values.get("order")), index, row))
     # The order the posting will have (formsets.in_order): numbered rows first.
     shown.sort(key=lambda item: (item[0] is None, item[0] or 0, item[1]))
     return Rows(
@@ -327,7 +320,7 @@ def skill_rows(formset, catalog: RoleCatalog) -> tuple[Rows, Rows]:
     for index, form in enumerate(formset.forms):
         values = RowValues(form)
         raw = values.get("skill")
-        skill_id = _int(raw)
+        skill_id = as_int(raw)
         if (raw and skill_id is None) or (skill_id is not None and skill_id not in by_id):
             # A bad id: show the row the page first showed, with the error on its checkbox.
             first = initial[index] if index < len(initial) else {}

@@ -33,6 +33,7 @@ from jdbuilder.services import DraftChanged, StepSaved, finalize_job_description
 from jdbuilder.vocabulary import WizardStep
 from jdbuilder.wizard import forms, formsets, rows
 from jdbuilder.wizard.conflicts import MERGE_NEXT, MERGE_VERSION, ConflictMixin
+from jdbuilder.wizard.fields import as_int
 from jdbuilder.wizard.preview import Preview, step_form
 from jdbuilder.wizard.step_bar import StepState, set_autofocus, step_states
 from jdbuilder.wizard.storage import DraftStorage, unsaved_input
@@ -47,6 +48,7 @@ STEPS = [
 ]
 STEP_TITLES = dict(WizardStep.choices)
 VERSION_FIELD = "jd_version"
+MANAGEMENT_PREFIX = "jd_wizard"  # formtools' management form (current step)
 
 
 class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
@@ -67,9 +69,7 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         if self.job_description.is_final:
             messages.info(request, "This job description is final. Choose “Edit” to revise it.")
             return redirect(self.job_description)
-        self.catalog = RoleCatalog(
-            self.job_description.role, chosen_tool_ids=self.job_description.chosen.tool_ids
-        )
+        self.catalog = RoleCatalog.for_draft(self.job_description)
         self.version = self.job_description.lock_version
         # formtools' dispatch would build its storage from the class name: build ours, then
         # continue with the dispatch below formtools' (TemplateView's).
@@ -190,7 +190,7 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
     # --- forms ----------------------------------------------------------------------------
 
     def get_prefix(self, request, *args, **kwargs) -> str:
-        return "jd_wizard"
+        return MANAGEMENT_PREFIX
 
     def get_step_url(self, step: str) -> str:
         return reverse(
@@ -270,7 +270,7 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         return {"own": own, "added": added, "levels": rows.level_scale(self.catalog)}
 
     def tool_groups(self, form) -> dict[str, Any]:
-        selected = {_int(value) for value in (form["tools"].value() or [])}
+        selected = {as_int(value) for value in (form["tools"].value() or [])}
         own, others = [], {}
         for tool in self.catalog.tools:
             entry = {"tool": tool, "checked": tool.pk in selected}
@@ -300,14 +300,7 @@ def wizard_preview(request: HttpRequest, public_id, step: str) -> HttpResponse:
             status=409,
             content_type="text/plain; charset=utf-8",
         )
-    catalog = RoleCatalog(jd.role, chosen_tool_ids=jd.chosen.tool_ids)
+    catalog = RoleCatalog.for_draft(jd)
     form = step_form(form_class, step=step, job_description=jd, catalog=catalog, data=request.POST)
     preview = Preview(jd, catalog=catalog, step=step, form=form)
     return render(request, "jdbuilder/wizard/_preview.html", {"preview": preview})
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
