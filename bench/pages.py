@@ -2,7 +2,8 @@
 
 - every wizard step, GET and POST, against the empty page in the site layout (<= 3x);
 - the live preview and autosave requests against the same (<= 3x), "not available" if the route
-  is not there;
+  is not there; the step page's load of its preview when nothing is cached (what follows every
+  save), and a step GET whose preview is cached (shown inline), against the same (<= 3x);
 - the role page (<= 2x) and the role list (<= 3x, and at most 100 KB of HTML) against the same;
 - a stored PDF download against the signed-in view that returns "ok" (<= 1.5x), with WhiteNoise
   serving a same-size file as information;
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -108,7 +110,17 @@ def live_requests(ctx: BenchContext, *, repeat: int) -> list[Row]:
         "autosave POST (posting)": ("jd:wizard_autosave", True),
     }
     contenders: dict[str, Callable[[], object]] = {"layout": get(client, LAYOUT_URL, "text/html")}
+    before: dict[str, Callable[[], object]] = {}
     rows = []
+    load_url = wizard.named_step_url("jd:wizard_preview", draft, "skills")
+    if load_url is not None:
+        # The step page after a save shows a placeholder and GETs this: built, then cached.
+        load = "preview load GET (skills, not cached)"
+        contenders[load] = get(client, load_url, "text/html")
+        before[load] = caches["fragments"].clear
+        cached = "wizard step GET skills, preview cached"
+        contenders[cached] = get(client, wizard.step_url(draft, "skills"), "text/html")
+        before[cached] = get(client, load_url, "text/html")  # fills the cache, untimed
     for name, (route, json_version) in named.items():
         post = wizard.varied_post(client, draft, route, json_version=json_version)
         if post is None:
@@ -119,9 +131,18 @@ def live_requests(ctx: BenchContext, *, repeat: int) -> list[Row]:
             contenders[name] = post
     if len(contenders) == 1:
         return rows
-    times = interleaved(contenders, repeat=repeat, warmup=3)
+    times = interleaved(contenders, repeat=repeat, warmup=3, before=before)
     measured = [
-        _ratio_row(name, times, name, "layout", LAYOUT, STEP_RATIO_TARGET, contenders[name])
+        _ratio_row(
+            name,
+            times,
+            name,
+            "layout",
+            LAYOUT,
+            STEP_RATIO_TARGET,
+            contenders[name],
+            before.get(name),
+        )  # fmt: skip
         for name in contenders
         if name != "layout"
     ]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from jdbuilder import downloads, views
 from jdbuilder.wizard import autosave
-from jdbuilder.wizard.views import JobDescriptionWizard, wizard_preview
+from jdbuilder.wizard.views import JobDescriptionWizard, wizard_preview, wizard_preview_frame
 
 app_name = "jd"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", wizard, name="wizard"),
     path("<uuid:public_id>/edit/<str:step>/", wizard, name="wizard_step"),
     path("<uuid:public_id>/edit/<str:step>/preview/", wizard_preview, name="wizard_preview"),
+    path(
+        "<uuid:public_id>/edit/<str:step>/preview/frame/",
+        wizard_preview_frame,
+        name="wizard_preview_frame",
+    ),
     path(
         "<uuid:public_id>/edit/<str:step>/autosave/",
         autosave.wizard_autosave,

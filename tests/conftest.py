@@ -11,6 +11,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db.backends.signals import connection_created
 from hypothesis import settings as hypothesis_settings
 
 from tests.support.catalog import catalog_is_loaded, empty_catalog_tables, load_seed_catalog
@@ -19,6 +20,20 @@ from tests.support.catalog import catalog_is_loaded, empty_catalog_tables, load_
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.register_profile("dev")
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def _sqlite_reads_without_table_locks(sender, connection, **kwargs) -> None:
+    """SQLite's in-memory test database is one shared cache for every thread, where a reader
+    holds a table lock that makes a concurrent writer fail at once ("database table is locked";
+    no busy timeout applies). The live server answers a browser's requests in parallel (a step's
+    preview load beside an autosave): let readers read without those locks, as readers of a
+    file database in WAL mode do. Writers still exclude each other."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
+connection_created.connect(_sqlite_reads_without_table_locks, dispatch_uid="tests-sqlite-reads")
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,18 @@ The preview is the document as finalizing would issue it: `build_document` of th
 current step's typed value laid over its saved choices (`overlaid`), rendered from the exports'
 `documents/_document.html`, and the checks' findings beside it. Nothing here writes.
 
-Cache: building the document, running the checks and rendering cost several milliseconds, so
-on a step GET the preview region is a `{% cache %}` fragment (in wizard/base.html) keyed by
-`Preview.cache_key`: the draft's public id and version and the step's pending input, plus the
-catalog's version (`roles.models.CatalogVersion`, a token every catalog write changes in the
-same transaction), in the "fragments" cache (settings: Redis when configured, else each
-process's memory, since a database-cache write cost as much as a rebuild). The live preview's
-POST renders the same partial uncached: its input changes with every pause in typing.
+Cache: building the document, running the checks and rendering cost several milliseconds
+(about as much as the rest of a step page), so the rendered region is kept in the "fragments"
+cache (settings: Redis when configured, else each process's memory, since a database-cache write
+cost as much as a rebuild) under `Preview.cache_key`: the draft's public id and version and the
+step's pending input, plus the catalog's version (`roles.models.CatalogVersion`, a token every
+catalog write changes in the same transaction).
+
+A step GET never builds it: it shows the cached region if there is one (a reload, a step visited
+again) and otherwise a placeholder, which the page fills with one GET of `wizard_preview` (that
+request builds and caches it) or, without JavaScript, an <iframe> of `wizard_preview_frame`. So
+the page after "Save and continue" arrives without waiting for the document. The live preview's
+POST renders the region uncached: its input changes with every pause in typing.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ import json
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
+
+from django.core.cache import caches
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.checks import run_checks
@@ -36,11 +45,12 @@ from jdbuilder.wizard.initial import initial_for_step
 from roles.models import CatalogVersion
 
 # Bump when the preview's templates change, so a deploy never serves an old fragment.
-PREVIEW_VERSION = 1
+PREVIEW_VERSION = 2
 # Seconds a fragment is kept. The key covers every input (see Preview.cache_key); the timeout only
 # bounds a change the key cannot see: a draft written without save_draft.
 PREVIEW_TIMEOUT = 900
 POSTING_FIELDS = {f.name for f in dataclasses.fields(Posting)}
+PREVIEW_TEMPLATE = "jdbuilder/wizard/_preview.html"
 
 
 def step_form(
@@ -180,6 +190,29 @@ class Preview:
         parts = [PREVIEW_VERSION, catalog, str(jd.public_id), jd.lock_version, typed]
         text = json.dumps(parts, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def html(self) -> SafeString:
+        """The region rendered (the document built and checked), uncached."""
+        return render_to_string(PREVIEW_TEMPLATE, {"preview": self})
+
+    def cached_html(self) -> SafeString | None:
+        """The region as cached for this key, or None: builds nothing."""
+        html = caches["fragments"].get(self._fragment_key)
+        # Stored by cached_or_rendered_html as the template rendered it: a SafeString (the
+        # caches pickle it, class included); anything else under the key is not ours.
+        return html if isinstance(html, SafeString) else None
+
+    def cached_or_rendered_html(self) -> SafeString:
+        """The region from the cache, or rendered now and kept for the next request."""
+        html = self.cached_html()
+        if html is None:
+            html = self.html()
+            caches["fragments"].set(self._fragment_key, html, self.timeout)
+        return html
+
+    @property
+    def _fragment_key(self) -> str:
+        return f"wizard-preview:{self.cache_key}"
 
     @cached_property
     def document(self) -> Document:

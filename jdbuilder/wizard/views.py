@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -23,7 +24,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
@@ -223,6 +225,8 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         context = super().get_context_data(form=form, **kwargs)
         jd = self.job_description
         step = self.steps.current
+        preview = Preview(jd, catalog=self.catalog, step=step, form=form)
+        urls = {"public_id": jd.public_id, "step": step}
         context.update(
             job_description=jd,
             version_field=VERSION_FIELD,
@@ -230,10 +234,12 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
             step_title=STEP_TITLES[step],
             step_links=self.step_links(form),
             catalog=self.catalog,
-            preview=Preview(jd, catalog=self.catalog, step=step, form=form),
-            preview_url=reverse(
-                "jd:wizard_preview", kwargs={"public_id": jd.public_id, "step": step}
-            ),
+            preview=preview,
+            # A GET shows the cached region or a placeholder the page fills (preview.py says
+            # why); a POST shown again (errors, a merge) shows what was typed, built now.
+            preview_html=preview.cached_html() if self.request.method == "GET" else preview.html(),
+            preview_url=reverse("jd:wizard_preview", kwargs=urls),
+            preview_frame_url=reverse("jd:wizard_preview_frame", kwargs=urls),
         )
         if step == "responsibilities":
             context["rows"] = self.responsibility_rows(form)
@@ -242,7 +248,6 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         elif step == "tools":
             context["tool_groups"] = self.tool_groups(form)
         elif step == "review":
-            preview = context["preview"]
             # Lazy: on a cached preview nothing is built unless a test or template reads them.
             context.update(
                 document=SimpleLazyObject(lambda: preview.document),
@@ -281,11 +286,15 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         return {"own": own, "others": others}
 
 
-@login_required
-@require_POST
-def wizard_preview(request: HttpRequest, public_id, step: str) -> HttpResponse:
-    """The live preview of a step as typed: its form bound to the POST, laid over the draft's
-    saved choices. Writes nothing; returns the preview region's HTML."""
+FINAL_HAS_NO_PREVIEW = (
+    "This job description is final: there is no draft to preview. Choose “Edit” to revise it."
+)
+
+
+def _draft_preview(request: HttpRequest, public_id, step: str) -> Preview | HttpResponse:
+    """The preview of `step` of the user's draft: the step's form bound to the POST (typed),
+    or on a GET to the step's pending input, as the step page binds it (so the cache key is the
+    page's). A 404 for an unknown step or a draft the user may not edit; a 409 for a final JD."""
     form_class = dict(STEPS).get(step)
     if form_class is None:
         raise Http404("No such step.")
@@ -295,12 +304,36 @@ def wizard_preview(request: HttpRequest, public_id, step: str) -> HttpResponse:
     )
     if jd.is_final:
         return HttpResponse(
-            "This job description is final: there is no draft to preview. Choose “Edit” to "
-            "revise it.",
-            status=409,
-            content_type="text/plain; charset=utf-8",
+            FINAL_HAS_NO_PREVIEW, status=409, content_type="text/plain; charset=utf-8"
         )
     catalog = RoleCatalog.for_draft(jd)
-    form = step_form(form_class, step=step, job_description=jd, catalog=catalog, data=request.POST)
-    preview = Preview(jd, catalog=catalog, step=step, form=form)
-    return render(request, "jdbuilder/wizard/_preview.html", {"preview": preview})
+    data = request.POST if request.method == "POST" else DraftStorage(jd).get_step_data(step)
+    form = step_form(form_class, step=step, job_description=jd, catalog=catalog, data=data)
+    return Preview(jd, catalog=catalog, step=step, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_preview(request: HttpRequest, public_id, step: str) -> HttpResponse:
+    """The preview region's HTML. POST: the step as typed (the live preview), uncached. GET: the
+    draft as saved with the step's pending input, what the step page shows, built once and cached
+    (the step page loads it when its cache had none). Writes nothing to the draft."""
+    preview = _draft_preview(request, public_id, step)
+    if isinstance(preview, HttpResponse):
+        return preview
+    html = preview.html() if request.method == "POST" else preview.cached_or_rendered_html()
+    return HttpResponse(html)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def wizard_preview_frame(request: HttpRequest, public_id, step: str) -> HttpResponse:
+    """The preview region as a page of its own, for the step page's <iframe> when JavaScript is
+    off; the only page this site lets itself frame."""
+    preview = _draft_preview(request, public_id, step)
+    if isinstance(preview, HttpResponse):
+        return preview
+    context = {"preview_html": preview.cached_or_rendered_html()}
+    return render(request, "jdbuilder/wizard/preview_frame.html", context)

@@ -1,5 +1,7 @@
 // The wizard's live preview, the links from findings to their fields, and Enter.
 //
+// - A step page whose preview was not cached has a placeholder (data-preview-load): it is
+//   filled at once with one GET of the preview URL, which builds and caches the region.
 // - Typing in the step's form (input/change) refreshes the preview 400 ms after the last key:
 //   the form is POSTed as it is to the preview URL (data-preview-url), which saves nothing, and
 //   the preview region's contents are replaced. Only the newest request's answer is applied.
@@ -30,17 +32,19 @@
     }
   }
 
-  function refresh() {
+  // GET (no body): the region as saved; POST (the form as typed): the live preview.
+  function refresh(options) {
     var id = ++latest;
     var scrollX = window.scrollX;
     var scrollY = window.scrollY;
-    fetch(url, {
-      method: "POST",
+    var loading = options && options.load;
+    var request = { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } };
+    if (!loading) {
+      request.method = "POST";
       // URL-encoded, as a plain submit of the form: cheaper for the server than multipart.
-      body: new URLSearchParams(new FormData(form)),
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" },
-    })
+      request.body = new URLSearchParams(new FormData(form));
+    }
+    fetch(loading ? options.load : url, request)
       .then(function (response) {
         if (!response.ok || response.redirected) {
           throw new Error("status " + response.status);
@@ -65,18 +69,32 @@
         }
         region.scrollTop = regionScroll;
         window.scrollTo(scrollX, scrollY);
-        say("Preview updated.");
+        body.removeAttribute("data-preview-load");
+        if (!loading) {
+          say("Preview updated.");
+        }
       })
       .catch(function () {
         if (id === latest) {
-          say("The preview could not be updated; it will update when you save.");
+          say(
+            loading
+              ? "The preview could not be loaded; reload the page to try again."
+              : "The preview could not be updated; it will update when you save."
+          );
         }
       });
   }
 
+  var placeholder = body.getAttribute("data-preview-load");
+  if (placeholder) {
+    refresh({ load: placeholder });
+  }
+
   function schedule() {
     window.clearTimeout(timer);
-    timer = window.setTimeout(refresh, DELAY);
+    timer = window.setTimeout(function () {
+      refresh();
+    }, DELAY);
   }
 
   form.addEventListener("input", schedule);

@@ -95,3 +95,37 @@ def test_typing_previews_links_focus_fields_and_enter_continues(
     expect(page.locator("#jd-preview")).to_be_in_viewport()
     page.get_by_role("link", name="Back to the form").click()
     expect(heading).to_be_in_viewport()
+
+
+def test_without_javascript_the_preview_shows_in_a_frame_and_updates_on_save(
+    live_server, live_catalog, live_manager, fresh_session
+):
+    draft = DraftFactory(
+        owner=live_manager, title="Rockstar Engineer", posting={"about_company": ABOUT}
+    )
+    page = fresh_session(
+        live_manager, f"/jd/{draft.public_id}/edit/posting/", java_script_enabled=False
+    )
+    frame = page.frame_locator("iframe.preview-frame")
+    expect(frame.locator("article.jd-document")).to_contain_text("We want a rockstar")
+    expect(frame.locator("mark.finding", has_text="rockstar").first).to_be_visible()
+    # axe-core cannot run where JavaScript is off: the frame's page is checked on its own below.
+
+    # Saving shows the new text in the preview of the next page (the frame again, or the
+    # region inline once it is cached).
+    page.get_by_label("Summary").fill("Lead the forecasting platform with a kind team.")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Step 6 of 6: Review and finalize")).to_be_visible()
+    expect(frame.locator("article.jd-document")).to_contain_text(
+        "Lead the forecasting platform with a kind team."
+    )
+
+    # A finding's link in the frame opens its step in the whole window, not inside the frame.
+    frame.locator("a.finding-link[data-focus='role-title']").first.click()
+    expect(page.get_by_role("heading", name="Step 1 of 6: Role")).to_be_visible()
+    assert "/edit/role/" in page.url
+    expect(page.get_by_label("Job title shown in the posting")).to_be_focused()
+
+    framed = fresh_session(live_manager, f"/jd/{draft.public_id}/edit/posting/preview/frame/")
+    expect(framed.locator("article.jd-document")).to_be_visible()
+    assert_accessible(framed)

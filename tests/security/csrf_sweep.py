@@ -106,6 +106,13 @@ ROUTES: dict[str, Builder] = {
         )
         for s, _ in STEPS
     ],
+    "jd:wizard_preview_frame": lambda w: [
+        (
+            reverse("jd:wizard_preview_frame", kwargs={"public_id": w.draft.public_id, "step": s}),
+            "manager",
+        )
+        for s, _ in STEPS
+    ],
     "jd:wizard_autosave": lambda w: [
         (
             reverse("jd:wizard_autosave", kwargs={"public_id": w.draft.public_id, "step": s}),

@@ -5,6 +5,7 @@ valid data and a walk to the review step."""
 from __future__ import annotations
 
 import datetime
+import re
 from html.parser import HTMLParser
 
 from django.utils import timezone
@@ -83,6 +84,12 @@ def page_fields(html: str) -> dict[str, list[str]]:
     return data
 
 
+# The step page's preview placeholder (templates/jdbuilder/wizard/base.html), contents included.
+PLACEHOLDER = re.compile(
+    r'<div id="preview-body" data-preview-load="(?P<url>[^"]+)">.*?</noscript>\s*</div>', re.S
+)
+
+
 class WizardDriver:
     def __init__(self, client, job_description: JobDescription) -> None:
         self.client = client
@@ -95,6 +102,20 @@ class WizardDriver:
         response = self.client.get(self.url(step))
         assert response.status_code == 200, response.status_code
         return response
+
+    def shown(self, step: str, **params) -> str:
+        """The step page as a browser running preview.js shows it: a preview placeholder
+        (`data-preview-load`) replaced by what its GET returns."""
+        response = self.client.get(self.url(step), params)
+        assert response.status_code == 200, response.status_code
+        html = response.content.decode()
+        found = PLACEHOLDER.search(html)
+        if found is None:
+            return html
+        loaded = self.client.get(found["url"])
+        assert loaded.status_code == 200, loaded.status_code
+        region = f'<div id="preview-body">{loaded.content.decode()}</div>'
+        return html[: found.start()] + region + html[found.end() :]
 
     def fields(self, step: str) -> dict[str, list[str]]:
         return page_fields(self.get(step).content.decode())

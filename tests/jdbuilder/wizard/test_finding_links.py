@@ -123,7 +123,7 @@ def test_a_responsibility_finding_points_at_its_own_row(troubled, manager_client
 
 def test_the_words_are_highlighted_in_the_preview(troubled, manager_client):
     wizard = WizardDriver(manager_client, troubled)
-    html = wizard.get("posting").content.decode()
+    html = wizard.shown("posting")
     for word in ("young", "aggressive", "rockstar", "Rockstar", "Competitive", "Ninjas"):
         assert re.search(rf'<mark class="finding finding-\w+">{word}</mark>', html), word
     assert "Fix them in the earlier steps" not in wizard.get("review").content.decode()

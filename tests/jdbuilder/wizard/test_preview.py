@@ -1,5 +1,6 @@
 """The live preview (`wizard_preview`): the step's typed value over the draft's saved choices,
-rendered as it will be issued, with nothing written; and the cached preview a step GET shows."""
+rendered as it will be issued, with nothing written; the cached region a step GET shows, the
+placeholder it shows instead when nothing is cached, and the frame used without JavaScript."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from jdbuilder.models import JobDescription
 from jdbuilder.wizard import preview
 from roles.models import Role, Skill
 from tests.factories import DraftFactory, ManagerFactory
-from tests.support.wizard import WizardDriver, valid_posting
+from tests.support.wizard import PLACEHOLDER, WizardDriver, valid_posting
 
 pytestmark = pytest.mark.django_db
 
@@ -141,19 +142,54 @@ def test_a_final_job_description_has_no_preview(manager_client, final_jd):
     assert "final" in response.content.decode()
 
 
-def test_the_preview_needs_a_sign_in_and_a_post(wizard):
-    assert wizard.client.get(preview_url(wizard.jd, "posting")).status_code == 405
+def test_the_preview_needs_a_sign_in_and_takes_get_and_post_only(wizard):
+    assert wizard.client.put(preview_url(wizard.jd, "posting")).status_code == 405
+    assert wizard.client.post(frame_url(wizard.jd, "posting")).status_code == 405
+    for url in (preview_url(wizard.jd, "posting"), frame_url(wizard.jd, "posting")):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url
     response = Client().post(preview_url(wizard.jd, "posting"), {})
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-def test_every_step_shows_the_preview_inline(wizard):
+def frame_url(jd, step):
+    return f"/jd/{jd.public_id}/edit/{step}/preview/frame/"
+
+
+def placeholder(html: str) -> str | None:
+    """The preview URL a step page asks preview.js to load, or None if the region is inline."""
+    found = PLACEHOLDER.search(html)
+    return found["url"] if found else None
+
+
+# --- the step page: the cached region, or a placeholder it fills ---------------------------
+
+
+def test_a_step_page_loads_its_preview_then_shows_it_inline(wizard):
     for step in ("role", "responsibilities", "skills", "tools", "posting", "review"):
+        wizard.submit("posting", goto=step)  # a save: a new version, nothing cached for it
         html = wizard.get(step).content.decode()
-        assert html.count('<article class="jd-document"') == 1, step
-        assert 'id="quality-checks"' in html
-        assert f'data-preview-url="/jd/{wizard.jd.public_id}/edit/{step}/preview/"' in html
+        assert '<article class="jd-document"' not in html, step
+        assert placeholder(html) == preview_url(wizard.jd, step)
+        assert f'<noscript><iframe class="preview-frame" src="{frame_url(wizard.jd, step)}"' in html
+        assert f'data-preview-url="{preview_url(wizard.jd, step)}"' in html
         assert 'href="#jd-preview"' in html  # the phone's "one tap away" link
+
+        loaded = wizard.client.get(placeholder(html))
+        assert loaded.status_code == 200
+        region = loaded.content.decode()
+        assert region.count('<article class="jd-document"') == 1
+        assert 'id="quality-checks"' in region and "<html" not in region
+
+        again = wizard.get(step).content.decode()
+        assert placeholder(again) is None
+        assert region in again  # the very fragment the GET built, from the cache
+
+
+def test_the_region_is_the_same_on_every_step_so_one_load_serves_them_all(wizard):
+    wizard.shown("tools")
+    for step in ("role", "skills", "posting", "review"):
+        assert placeholder(wizard.get(step).content.decode()) is None, step
 
 
 def test_a_step_get_with_pending_input_previews_that_input(wizard):
@@ -162,18 +198,57 @@ def test_a_step_get_with_pending_input_previews_that_input(wizard):
         valid_posting(**{"posting-summary": "Pending words here.", "posting-company_name": ""}),
         goto="tools",
     )
-    html = wizard.get("posting").content.decode()
-    preview = html.split('id="jd-preview"')[1]
-    assert "Pending words here." in preview
+    html = wizard.shown("posting")
+    assert "Pending words here." in html.split('id="jd-preview"')[1]
+    assert "Pending words here." not in wizard.shown("tools").split('id="jd-preview"')[1]
+
+
+def test_a_step_shown_again_after_errors_previews_what_was_typed_at_once(wizard):
+    data = valid_posting(**{"posting-summary": "Typed with an error.", "posting-company_name": ""})
+    response = wizard.submit("posting", data)
+    assert response.status_code == 200  # the errors, shown again
+    html = response.content.decode()
+    assert placeholder(html) is None
+    assert "Typed with an error." in html.split('id="jd-preview"')[1]
+
+
+def test_the_frame_is_the_region_as_a_page_framable_by_this_site_only(wizard):
+    response = wizard.client.get(frame_url(wizard.jd, "posting"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert '<base target="_top">' in html  # its links open in the step page
+    assert html.count('<article class="jd-document"') == 1 and 'id="quality-checks"' in html
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    # Every other page stays unframable.
+    page = wizard.get("posting")
+    assert page["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+    # The frame built and cached the region: the step page now shows it inline.
+    assert placeholder(page.content.decode()) is None
+
+
+def test_the_frame_and_the_load_refuse_other_users_and_final_drafts(
+    wizard, manager_client, final_jd
+):
+    client = Client()
+    client.force_login(ManagerFactory())
+    for url in (preview_url(wizard.jd, "posting"), frame_url(wizard.jd, "posting")):
+        assert client.get(url).status_code == 404
+    for url in (preview_url(final_jd, "posting"), frame_url(final_jd, "posting")):
+        response = manager_client.get(url)
+        assert response.status_code == 409 and "final" in response.content.decode()
+    assert wizard.client.get(frame_url(wizard.jd, "nope")).status_code == 404
 
 
 # --- speed: queries, and the fragment cache -----------------------------------------------
 
 
 def test_a_repeated_step_get_renders_the_cached_preview(wizard, django_assert_num_queries):
-    wizard.get("posting")  # fills the cache
-    # Session, user, draft and role, the user's permissions (two), and the two cache reads
-    # (catalog stamp, fragment): nothing to build the document or run the checks.
+    wizard.shown("posting")  # fills the cache
+    # Session, user, draft and role, the user's permissions (two), the catalog's version:
+    # nothing to build the document or run the checks.
     with CaptureQueriesContext(connection) as queries:
         html = wizard.get("posting").content.decode()
     assert not any("roles_proficiencylevel" in q["sql"] for q in queries)
@@ -197,30 +272,33 @@ def test_the_preview_post_query_count(wizard, django_assert_num_queries):
     )
 
 
-def test_a_step_get_after_a_save_builds_the_preview_once(wizard, monkeypatch):
+def test_a_step_get_never_builds_the_preview_and_its_load_builds_it_once(wizard, monkeypatch):
     assert wizard.submit("posting", valid_posting(**{"posting-summary": "Saved."})).status_code
     checked = []
     real_run_checks = preview.run_checks
     monkeypatch.setattr(
         preview, "run_checks", lambda doc: checked.append(doc) or real_run_checks(doc)
     )
-    wizard.get("tools")
+    html = wizard.get("tools").content.decode()
+    assert checked == [] and placeholder(html)
+    wizard.client.get(placeholder(html))
     assert len(checked) == 1
     html = wizard.get("tools").content.decode()
-    assert len(checked) == 1, "the second GET rebuilt the preview instead of using the cache"
+    wizard.client.get(preview_url(wizard.jd, "tools"))  # a second load: from the cache too
+    assert len(checked) == 1, "the preview was built again instead of read from the cache"
     assert "Saved." in html
 
 
 def test_a_catalog_edit_reaches_the_cached_preview(wizard):
     skill_id = wizard.jd.chosen.skills[0].skill
-    wizard.get("tools")
+    wizard.shown("tools")
     skill = Skill.objects.get(pk=skill_id)
     skill.name = "Renamed in the admin"
     skill.save()
-    assert "Renamed in the admin" in wizard.get("tools").content.decode()
+    assert "Renamed in the admin" in wizard.shown("tools")
 
 
 def test_a_save_changes_the_cached_preview(wizard):
-    assert "Acme Rockets" not in wizard.get("posting").content.decode()
+    assert "Acme Rockets" not in wizard.shown("posting")
     wizard.submit("posting", valid_posting(**{"posting-company_name": "Acme Rockets"}))
-    assert "Acme Rockets" in wizard.get("posting").content.decode().split('id="jd-preview"')[1]
+    assert "Acme Rockets" in wizard.shown("posting").split('id="jd-preview"')[1]

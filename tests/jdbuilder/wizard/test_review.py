@@ -32,7 +32,7 @@ def test_review_lists_findings_and_highlights_them_in_place(wizard):
     add_custom_responsibility(wizard, HOSTILE)
     wizard.submit("posting", valid_posting(**{"posting-salary_min": "", "posting-salary_max": ""}))
     response = wizard.get("review")
-    html = response.content.decode()
+    html = wizard.shown("review")
     report = response.context["report"]
     kinds = {finding.kind for finding in report.findings}
     assert {"exclusionary", "gender-coded", "pay"} <= kinds

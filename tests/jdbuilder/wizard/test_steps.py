@@ -129,7 +129,7 @@ class TestTheDoneWhenStory:
 
         wizard.submit("tools")
         wizard.submit("posting", valid_posting())
-        review = wizard.get("review").content.decode()
+        review = wizard.shown("review")
         assert "Mentor two junior engineers" in review
         assert dropped.text not in review
         assert "150,000 to 190,000 USD a year" in review
