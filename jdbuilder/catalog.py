@@ -3,11 +3,11 @@ once, on first use. The wizard's forms and the draft's defaults both read it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from roles.models import (
@@ -22,6 +22,9 @@ from roles.models import (
 )
 
 OTHER_TOOLS_PER_AREA = 30
+# Roles whose own rows (tasks, skills, tools) one process keeps per catalog version: a few KB
+# each; past this many the oldest are dropped (an O*NET catalog has about 1,000 roles).
+ROLES_KEPT = 400
 
 
 @dataclass
@@ -34,16 +37,29 @@ class CatalogRows:
     levels: list[ProficiencyLevel]
     skills: dict[int, Skill]
     tools: dict[int, Tool]
-    works_with: dict[int, list[str]] = field(default_factory=dict)  # by role id, when asked
-    # The "most used other tools" of each role, by role id, when asked: ranking every tool of
-    # the role's areas by how many roles use it was most of the tools step's time.
-    other_tools: dict[int, list[int]] = field(default_factory=dict)
+    # Each role's own rows, read on first use: {(what, role id): rows}. Its "most used other
+    # tools": ranking every tool of the role's areas by how many roles use it was most of the
+    # tools step's time; its tasks and skills: two queries Django took longer to build than to
+    # run, on every step page, save and preview.
+    of_roles: dict[tuple[str, int], list] = field(default_factory=dict)
+
+    def of_role(self, what: str, role_id: int, load: Callable[[], Iterable]) -> list:
+        """The role's `what` rows, loaded by `load` the first time at this version. The rows
+        are shared by every request of the process: read them, never change them."""
+        key = (what, role_id)
+        rows = self.of_roles.get(key)
+        if rows is None:
+            if len(self.of_roles) >= ROLES_KEPT * 5:
+                del self.of_roles[next(iter(self.of_roles))]  # the oldest entry
+            rows = self.of_roles[key] = list(load())
+        return rows
 
     def works_with_of(self, role) -> list[str]:
-        if role.pk not in self.works_with:
-            names = role.works_with.order_by("name").values_list("name", flat=True)
-            self.works_with[role.pk] = list(names)
-        return self.works_with[role.pk]
+        return self.of_role(
+            "works_with",
+            role.pk,
+            lambda: role.works_with.order_by("name").values_list("name", flat=True),
+        )
 
 
 # The rows of the latest catalog version this process has read. Every save of a step and every
@@ -96,10 +112,14 @@ class RoleCatalog:
 
     @cached_property
     def role_tasks(self) -> list[RoleTask]:
-        return list(
-            RoleTask.objects.filter(role=self.role)
-            .select_related("task__area")
-            .order_by("task__area__position", "pk")
+        return catalog_rows().of_role(
+            "tasks",
+            self.role.pk,
+            lambda: (
+                RoleTask.objects.filter(role=self.role)
+                .select_related("task__area")
+                .order_by("task__area__position", "pk")
+            ),
         )
 
     @cached_property
@@ -108,10 +128,14 @@ class RoleCatalog:
 
     @cached_property
     def role_skills(self) -> list[RoleSkill]:
-        return list(
-            RoleSkill.objects.filter(role=self.role)
-            .select_related("skill", "level")
-            .order_by("-importance", "-level__rank", "skill__name")
+        return catalog_rows().of_role(
+            "skills",
+            self.role.pk,
+            lambda: (
+                RoleSkill.objects.filter(role=self.role)
+                .select_related("skill", "level")
+                .order_by("-importance", "-level__rank", "skill__name")
+            ),
         )
 
     @cached_property
@@ -131,20 +155,17 @@ class RoleCatalog:
         """The tools the tools step offers, by area: the role's own; the most used others in
         the role's task areas (at most OTHER_TOOLS_PER_AREA each, so an O*NET-sized catalog
         stays a short list); and any tool the draft already chose."""
-        others = self._other_tool_ids()
-        wanted = Q(roles=self.role) | Q(pk__in=others) | Q(pk__in=self.chosen_tool_ids)
-        return list(
-            Tool.objects.filter(wanted)
-            .distinct()
-            .select_related("area")
-            .order_by("area__position", "name")
-        )
+        rows = catalog_rows()
+        wanted = {*self.role_tool_ids, *self._other_tool_ids(), *self.chosen_tool_ids}
+        tools = [rows.tools[pk] for pk in wanted if pk in rows.tools]
+        # By area, then name ignoring case: the same order on SQLite and PostgreSQL.
+        return sorted(tools, key=lambda tool: (tool.area.position, tool.name.casefold(), tool.pk))
 
     def _other_tool_ids(self) -> list[int]:
-        by_role = catalog_rows().other_tools
-        if self.role.pk in by_role:
-            return by_role[self.role.pk]
-        others = (
+        return catalog_rows().of_role("other_tools", self.role.pk, self._rank_other_tools)
+
+    def _rank_other_tools(self) -> Iterable[int]:
+        return (
             Tool.objects.filter(area__in=self.role.task_areas.all())
             .exclude(roles=self.role)
             .annotate(usage=Count("roles"))
@@ -158,12 +179,13 @@ class RoleCatalog:
             .filter(place__lte=OTHER_TOOLS_PER_AREA)
             .values_list("pk", flat=True)
         )
-        by_role[self.role.pk] = list(others)
-        return by_role[self.role.pk]
 
     @cached_property
     def role_tool_ids(self) -> set[int]:
-        return set(self.role.tools.values_list("pk", flat=True))
+        ids = catalog_rows().of_role(
+            "tools", self.role.pk, lambda: self.role.tools.values_list("pk", flat=True)
+        )
+        return set(ids)
 
     def shifted_rank(self, rank: int, shift: int) -> int:
         """A default level moved by seniority, kept on the scale."""
