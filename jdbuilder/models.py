@@ -212,6 +212,11 @@ class JobDescription(models.Model):
             self.__dict__["_chosen"] = kept
         return kept[1]
 
+    def choose(self, chosen: DraftChoices) -> None:
+        """Set the choices (not saved): `choices` becomes their JSON, `chosen` them, unparsed."""
+        self.choices = chosen.to_json()
+        self.__dict__["_chosen"] = (self.choices, chosen)
+
     @property
     def is_final(self) -> bool:
         return self.status == Status.FINAL

@@ -101,7 +101,7 @@ def save_step(
             chosen = chosen.restarted(saved.restarted, defaults=defaults)
             for restarted in saved.restarted:
                 pending.pop(restarted, None)
-        jd.choices = chosen.to_json()
+        jd.choose(chosen)
         jd.quality = score(jd)
     jd.pending_input = pending
     jd.current_step = next_step

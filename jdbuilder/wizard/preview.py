@@ -115,7 +115,7 @@ def overlaid(job_description: JobDescription, step: str, form: Any) -> JobDescri
         chosen = dataclasses.replace(chosen, posting=dataclasses.replace(chosen.posting, **typed))
     elif step in (WizardStep.RESPONSIBILITIES, WizardStep.SKILLS, WizardStep.TOOLS) and valid:
         chosen = dataclasses.replace(chosen, **{step: tuple(form.to_choices())})
-    return JobDescription(
+    copy = JobDescription(
         pk=jd.pk,
         public_id=jd.public_id,
         owner_id=jd.owner_id,
@@ -123,10 +123,11 @@ def overlaid(job_description: JobDescription, step: str, form: Any) -> JobDescri
         title=title,
         seniority=seniority,
         revision=jd.revision,
-        choices=chosen.to_json(),
         pending_input=jd.pending_input,
         lock_version=jd.lock_version,
     )
+    copy.choose(chosen)
+    return copy
 
 
 # --- the preview ------------------------------------------------------------------------------
