@@ -137,7 +137,12 @@ def test_in_process_benchmarks_run_once(catalog, settings, tmp_path):
         f"wizard step POST {s}" for s in wizard.STEPS
     ]
     live = pages.live_requests(ctx, repeat=1)
-    assert {r.name for r in live} == {"live preview POST (posting)", "autosave POST (posting)"}
+    assert {r.name for r in live} == {
+        "live preview POST (posting)",
+        "autosave POST (posting)",
+        "preview load GET (skills, not cached)",
+        "wizard step GET skills, preview cached",
+    }
     rows += [r for r in live if not r.unavailable]
     rows += pages.catalog_requests(ctx, repeat=1)
     rows += benchmarks.pdf_download(ctx, repeat=1)

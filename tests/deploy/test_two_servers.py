@@ -155,8 +155,19 @@ def walk(deployment, servers) -> None:
         fields = page_fields(page.text)
         assert fields["jd_wizard-current_step"] == [step]
         if step == "review":
+            # The page comes without its preview (nothing cached since the last save); the
+            # region preview.js loads comes from the other server, which caches it in Redis,
+            # so the first server then shows it inline.
             assert "Senior Software Engineer" in page.text
+            assert 'data-preview-load="' in page.text
+            region = browser.get(f"{base}/edit/review/preview/")
+            assert region.status == 200, region.text[:2000]
+            assert "150,000 to 190,000 USD a year" in region.text
+            page = browser.get(f"{base}/edit/{step}/")
+            assert page.server != region.server
+            assert 'data-preview-load="' not in page.text
             assert "150,000 to 190,000 USD a year" in page.text
+            fields = page_fields(page.text)
         for name, value in changes.get(step, {}).items():
             fields[name] = [value]
         response = browser.post(f"{base}/edit/{step}/", fields)
