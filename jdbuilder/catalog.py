@@ -22,9 +22,9 @@ from roles.models import (
 )
 
 OTHER_TOOLS_PER_AREA = 30
-# Roles whose own rows (tasks, skills, tools) one process keeps per catalog version: a few KB
-# each; past this many the oldest are dropped (an O*NET catalog has about 1,000 roles).
-ROLES_KEPT = 400
+# Per-role entries one process keeps per catalog version (five kinds of rows, a few KB a role:
+# about 400 roles; an O*NET catalog has about 1,000); past this many the oldest are dropped.
+ROLE_ENTRIES_KEPT = 2_000
 
 
 @dataclass
@@ -49,7 +49,7 @@ class CatalogRows:
         key = (what, role_id)
         rows = self.of_roles.get(key)
         if rows is None:
-            if len(self.of_roles) >= ROLES_KEPT * 5:
+            if len(self.of_roles) >= ROLE_ENTRIES_KEPT:
                 del self.of_roles[next(iter(self.of_roles))]  # the oldest entry
             rows = self.of_roles[key] = list(load())
         return rows
@@ -99,12 +99,17 @@ class RoleCatalog:
         return cls(draft.role, chosen_tool_ids=draft.chosen.tool_ids)
 
     @cached_property
+    def rows(self) -> CatalogRows:
+        """The shared catalog rows, their version read once for this catalog (one request)."""
+        return catalog_rows()
+
+    @cached_property
     def areas(self) -> list[TaskArea]:
-        return list(catalog_rows().areas.values())
+        return list(self.rows.areas.values())
 
     @cached_property
     def levels(self) -> list[ProficiencyLevel]:
-        return list(catalog_rows().levels)
+        return list(self.rows.levels)
 
     @cached_property
     def level_by_rank(self) -> dict[int, ProficiencyLevel]:
@@ -112,7 +117,7 @@ class RoleCatalog:
 
     @cached_property
     def role_tasks(self) -> list[RoleTask]:
-        return catalog_rows().of_role(
+        return self.rows.of_role(
             "tasks",
             self.role.pk,
             lambda: (
@@ -128,7 +133,7 @@ class RoleCatalog:
 
     @cached_property
     def role_skills(self) -> list[RoleSkill]:
-        return catalog_rows().of_role(
+        return self.rows.of_role(
             "skills",
             self.role.pk,
             lambda: (
@@ -144,7 +149,7 @@ class RoleCatalog:
 
     @cached_property
     def skills(self) -> list[Skill]:
-        return list(catalog_rows().skills.values())  # by name (Skill's ordering)
+        return list(self.rows.skills.values())  # by name (Skill's ordering)
 
     @cached_property
     def skill_by_id(self) -> dict[int, Skill]:
@@ -155,14 +160,13 @@ class RoleCatalog:
         """The tools the tools step offers, by area: the role's own; the most used others in
         the role's task areas (at most OTHER_TOOLS_PER_AREA each, so an O*NET-sized catalog
         stays a short list); and any tool the draft already chose."""
-        rows = catalog_rows()
         wanted = {*self.role_tool_ids, *self._other_tool_ids(), *self.chosen_tool_ids}
-        tools = [rows.tools[pk] for pk in wanted if pk in rows.tools]
+        tools = [self.rows.tools[pk] for pk in wanted if pk in self.rows.tools]
         # By area, then name ignoring case: the same order on SQLite and PostgreSQL.
         return sorted(tools, key=lambda tool: (tool.area.position, tool.name.casefold(), tool.pk))
 
     def _other_tool_ids(self) -> list[int]:
-        return catalog_rows().of_role("other_tools", self.role.pk, self._rank_other_tools)
+        return self.rows.of_role("other_tools", self.role.pk, self._rank_other_tools)
 
     def _rank_other_tools(self) -> Iterable[int]:
         return (
@@ -182,7 +186,7 @@ class RoleCatalog:
 
     @cached_property
     def role_tool_ids(self) -> set[int]:
-        ids = catalog_rows().of_role(
+        ids = self.rows.of_role(
             "tools", self.role.pk, lambda: self.role.tools.values_list("pk", flat=True)
         )
         return set(ids)

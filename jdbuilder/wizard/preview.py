@@ -42,7 +42,6 @@ from jdbuilder.models import JobDescription
 from jdbuilder.vocabulary import WizardStep
 from jdbuilder.wizard.finding_links import FindingLinks, ShownFinding
 from jdbuilder.wizard.initial import initial_for_step
-from roles.models import CatalogVersion
 
 # Bump when the preview's templates change, so a deploy never serves an old fragment.
 PREVIEW_VERSION = 2
@@ -187,8 +186,13 @@ class Preview:
         if self.form is not None:
             data = {key: self.form.data.getlist(key) for key in sorted(self.form.data)}
             typed = json.dumps([self.step, data], sort_keys=True)
-        catalog = CatalogVersion.objects.current()
-        parts = [PREVIEW_VERSION, catalog, str(jd.public_id), jd.lock_version, typed]
+        parts = [
+            PREVIEW_VERSION,
+            self.catalog.rows.token,
+            str(jd.public_id),
+            jd.lock_version,
+            typed,
+        ]
         text = json.dumps(parts, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 

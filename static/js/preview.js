@@ -92,9 +92,7 @@
 
   function schedule() {
     window.clearTimeout(timer);
-    timer = window.setTimeout(function () {
-      refresh();
-    }, DELAY);
+    timer = window.setTimeout(refresh, DELAY); // called with no argument: a live POST
   }
 
   form.addEventListener("input", schedule);
