@@ -282,6 +282,13 @@ class RevisionQuerySet(models.QuerySet):
             jd_public_id=F("job_description__public_id")
         )
 
+    def missing_files(self, formats: tuple[str, ...]) -> RevisionQuerySet:
+        """Revisions lacking a stored file in any of `formats`, oldest first."""
+        stored = models.Count("rendered_files", filter=Q(rendered_files__format__in=formats))
+        return (
+            self.alias(stored=stored).filter(stored__lt=len(formats)).order_by("finalized_at")
+        )
+
 
 class JobDescriptionRevision(models.Model):
     """A finalized JD, frozen: `snapshot` holds every text the document shows.
@@ -400,3 +407,7 @@ class RenderedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision} ({self.format})"
+
+
+# The background jobs' rows belong to this app (jdbuilder/jobs/models.py).
+from jdbuilder.jobs.models import Job, JobFile, JobFileChunk  # noqa: E402,F401

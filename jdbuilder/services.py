@@ -15,8 +15,11 @@ from jdbuilder.catalog import RoleCatalog
 from jdbuilder.checks import run_checks
 from jdbuilder.defaults import default_choices
 from jdbuilder.documents.build import build_document, take_snapshot
-from jdbuilder.documents.formats import ExportFormat
+from jdbuilder.documents.formats import FORMATS, ExportFormat
 from jdbuilder.drafts import StepValue
+from jdbuilder.jobs.models import Job
+from jdbuilder.jobs.progress import Progress
+from jdbuilder.jobs.services import queue_render
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
 from jdbuilder.vocabulary import ROLE_DEPENDENT_STEPS, Seniority, Status, WizardStep
 from roles.models import Role
@@ -130,7 +133,8 @@ def score(source: JobDescription | JobDescriptionRevision) -> dict:
 def finalize_job_description(
     *, job_description: JobDescription, user, expected_version: int
 ) -> JobDescriptionRevision:
-    """Freeze the draft as its next revision: snapshot the catalog texts, then mark it final.
+    """Freeze the draft as its next revision: snapshot the catalog texts, then mark it final,
+    and queue the rendering of its stored formats (sent to the workers when this commits).
 
     The row is locked first, so two finalizations of the same draft cannot both succeed.
     """
@@ -153,7 +157,34 @@ def finalize_job_description(
     locked.save(update_fields=["status", "latest_revision", "lock_version", "updated_at"])
     job_description.status, job_description.lock_version = locked.status, locked.lock_version
     job_description.latest_revision = revision
+    queue_render(revision=revision)
     return revision
+
+
+# The formats kept for every issued revision, rendered by the workers at finalize.
+STORED_FORMATS: tuple[str, ...] = tuple(key for key, fmt in FORMATS.items() if fmt.stored)
+
+
+def stored_copy(*, revision: JobDescriptionRevision, export_format: ExportFormat) -> bytes | None:
+    """The stored file of a stored format, or None while the workers have not made it."""
+    content = (
+        RenderedFile.objects.filter(revision=revision, format=export_format.key)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return None if content is None else bytes(content)
+
+
+def render_stored_files(job: Job, progress: Progress) -> dict:
+    """The render job's handler: every stored format of its revision, each rendered once."""
+    revision = job.revision
+    progress.stage("Rendering", total=len(STORED_FORMATS))
+    stored = []
+    for done, key in enumerate(STORED_FORMATS, start=1):
+        content = export_revision(revision=revision, export_format=FORMATS[key])
+        stored.append({"format": key, "size": len(content)})
+        progress.advance(done)
+    return {"files": stored}
 
 
 def export_revision(*, revision: JobDescriptionRevision, export_format: ExportFormat) -> bytes:

@@ -262,3 +262,42 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Background work (Celery; docs/jobs.md) ---------------------------------------------------
+# CELERY_BROKER_URL names the broker (Redis), defaulting to REDIS_URL. With neither, tasks run
+# in-process as they are queued (after the transaction commits), through the same task code:
+# right for a laptop and `make run`, where no worker runs. The rows of jdbuilder.jobs hold what
+# anyone waits for, so results need no backend and a flushed broker loses nothing.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One task at a time per pool process: a long export never holds back a short render queued
+# behind it in the process's prefetch buffer.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Fail fast when the broker is down: a page that queues work answers anyway, the job's row
+# stays queued and the sweep sends it again (jdbuilder/jobs/queue.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message a worker took but never acknowledged (the worker was killed) is delivered
+    # again after this many seconds. The job rows keep a duplicate harmless.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900")),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep": {"task": "jobs.sweep", "schedule": 60.0},
+    "clean-up": {"task": "jobs.clean_up", "schedule": 3600.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule")
+)
+# A queued job not started after this many seconds is sent to the broker again by the sweep.
+JOBS_RESEND_AFTER = int(os.environ.get("JOBS_RESEND_AFTER", "120"))
+# Finished jobs (and their logs) are kept this many days.
+JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "30"))

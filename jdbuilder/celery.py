@@ -1,0 +1,23 @@
+"""The Celery app: `celery -A jdbuilder worker` / `celery -A jdbuilder beat` (make worker, make
+beat). Configured from Django's settings, the names starting with CELERY_ (jdbuilder/settings.py).
+"""
+
+import os
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jdbuilder.settings")
+
+app = Celery("jdbuilder")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["jdbuilder.jobs"])
+
+
+@worker_process_init.connect
+def _die_with_the_worker(**kwargs) -> None:
+    # A pool process whose parent worker is SIGKILLed would otherwise keep running its task:
+    # ask Linux to end it with its parent (as gunicorn.conf.py does for gunicorn's workers).
+    from jdbuilder.processes import end_with_parent
+
+    end_with_parent()

@@ -1,0 +1,23 @@
+"""Processes that must not outlive the process that started them."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(sig: int = signal.SIGTERM) -> bool:
+    """Ask Linux to send `sig` to this process when its parent dies (prctl PR_SET_PDEATHSIG).
+
+    A gunicorn master or Celery worker killed with SIGKILL cannot stop its children itself;
+    with this, they stop at once instead of answering requests (or running tasks) unsupervised.
+    Returns False where the call does not exist (not Linux).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
