@@ -9,6 +9,9 @@ class JdbuilderConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate, so the groups carry the permissions of models added since.
         post_migrate.connect(ensure_groups_after_migrate, sender=self)
+        # The Celery tasks register with the queue as they load: every process that queues
+        # work (app servers, workers, commands) must have them.
+        import jdbuilder.jobs.tasks  # noqa: F401
 
 
 def ensure_groups_after_migrate(sender, **kwargs) -> None:

@@ -1,16 +1,28 @@
-"""Downloads of finalized revisions, in every export format."""
+"""Downloads of finalized revisions, in every export format.
+
+A stored format (the PDFs) is served from its stored copy, which the workers make when the
+revision is issued. A download never renders one: before the copy exists it sends the browser to
+a "being prepared" page that follows the render job and links to the file once it is stored.
+The other formats are rendered as they are asked for (no WeasyPrint: milliseconds).
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS, ExportFormat
+from jdbuilder.jobs.models import Job, JobKind, JobStatus
+from jdbuilder.jobs.services import queue_render
+from jdbuilder.jobs.views import status_json
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
-from jdbuilder.services import export_revision
+from jdbuilder.services import stored_copy
 
 
 def file_response(content: bytes, export_format: ExportFormat, filename: str) -> HttpResponse:
@@ -25,12 +37,32 @@ def file_response(content: bytes, export_format: ExportFormat, filename: str) ->
     return response
 
 
-def export_response(revision: JobDescriptionRevision, fmt: str) -> HttpResponse:
+def _format(fmt: str, *, stored: bool | None = None) -> ExportFormat:
     export_format = FORMATS.get(fmt)
-    if export_format is None:
+    if export_format is None or (stored is not None and export_format.stored != stored):
         raise Http404("No such format.")
-    content = export_revision(revision=revision, export_format=export_format)
-    return file_response(content, export_format, export_format.filename(build_document(revision)))
+    return export_format
+
+
+def revision_url(name: str, revision: JobDescriptionRevision, fmt: str) -> str:
+    """The URL `name` (a download, its "being prepared" page or status) of one revision's file."""
+    kwargs = {"public_id": revision.job_description.public_id, "number": revision.number}
+    return reverse(name, kwargs={**kwargs, "fmt": fmt})
+
+
+def export_response(revision: JobDescriptionRevision, fmt: str) -> HttpResponse:
+    """The file, or (a stored format not stored yet) a redirect to its "being prepared" page."""
+    export_format = _format(fmt)
+    if export_format.stored:
+        content = stored_copy(revision=revision, export_format=export_format)
+        if content is None:
+            queue_render(revision=revision)
+            return redirect(revision_url("jd:download_preparing", revision, fmt))
+        document = build_document(revision)  # only for a copy stored before names were kept
+    else:
+        document = build_document(revision)
+        content = export_format.render(document)
+    return file_response(content, export_format, export_format.filename(document))
 
 
 def _revision(request: HttpRequest, public_id, number: int | None) -> JobDescriptionRevision:
@@ -72,3 +104,59 @@ def download(request: HttpRequest, public_id, fmt: str, number: int | None = Non
             "jd:download_revision", public_id=public_id, number=revision.number, fmt=fmt
         )
     return export_response(revision, fmt)
+
+
+def _render_job(revision: JobDescriptionRevision) -> Job:
+    """The revision's render job in progress, or one queued now (the last one failed, or none
+    was ever made: a revision issued before renders were queued, or a broker that lost it)."""
+    return queue_render(revision=revision)
+
+
+def _last_failure(revision: JobDescriptionRevision) -> Job | None:
+    return (
+        Job.objects.of_kind(JobKind.RENDER)
+        .filter(revision=revision, status=JobStatus.FAILED)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+@require_safe
+@never_cache
+@login_required
+def download_preparing(request: HttpRequest, public_id, number: int, fmt: str) -> HttpResponse:
+    """ "Being prepared": the render job's progress until the file is stored, then its link.
+
+    Refreshes itself: static/js/job-progress.js polls the status below, and without JavaScript
+    a <noscript> meta refresh reloads the page every few seconds.
+    """
+    export_format = _format(fmt, stored=True)
+    revision = _revision(request, public_id, number)
+    ready = RenderedFile.objects.filter(revision=revision, format=fmt).exists()
+    job = None if ready else _render_job(revision)
+    context = {
+        "job_description": revision.job_description,
+        "revision": revision,
+        "export_format": export_format,
+        "ready": ready,
+        "job": job,
+        "last_failure": None if ready else _last_failure(revision),
+        "download_url": revision_url("jd:download_revision", revision, fmt),
+        "status_url": revision_url("jd:download_status", revision, fmt),
+    }
+    return render(request, "jdbuilder/download_preparing.html", context)
+
+
+@require_safe
+@login_required
+def download_status(request: HttpRequest, public_id, number: int, fmt: str) -> HttpResponse:
+    """The render job's state as JSON, for job-progress.js; "finished" once the file is stored."""
+    _format(fmt, stored=True)
+    revision = _revision(request, public_id, number)
+    if RenderedFile.objects.filter(revision=revision, format=fmt).exists():
+        job = Job.objects.of_kind(JobKind.RENDER).filter(revision=revision).first()
+        if job is None or not job.is_finished:  # stored by an export or an earlier download
+            job = Job(kind=JobKind.RENDER, status=JobStatus.SUCCEEDED, stage="Done")
+    else:
+        job = _render_job(revision)
+    return status_json(job)

@@ -15,7 +15,7 @@ from jdbuilder.catalog import RoleCatalog
 from jdbuilder.checks import run_checks
 from jdbuilder.defaults import default_choices
 from jdbuilder.documents.build import build_document, take_snapshot
-from jdbuilder.documents.formats import FORMATS, ExportFormat
+from jdbuilder.documents.formats import FORMATS, STORED_FORMATS, ExportFormat
 from jdbuilder.drafts import StepValue
 from jdbuilder.jobs.models import Job
 from jdbuilder.jobs.progress import Progress
@@ -159,10 +159,6 @@ def finalize_job_description(
     job_description.latest_revision = revision
     queue_render(revision=revision)
     return revision
-
-
-# The formats kept for every issued revision, rendered by the workers at finalize.
-STORED_FORMATS: tuple[str, ...] = tuple(key for key, fmt in FORMATS.items() if fmt.stored)
 
 
 def stored_copy(*, revision: JobDescriptionRevision, export_format: ExportFormat) -> bytes | None:

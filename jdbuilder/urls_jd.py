@@ -19,6 +19,16 @@ urlpatterns = [
         downloads.download,
         name="download_revision",
     ),
+    path(
+        "<uuid:public_id>/revisions/<int:number>/download/<str:fmt>/preparing/",
+        downloads.download_preparing,
+        name="download_preparing",
+    ),
+    path(
+        "<uuid:public_id>/revisions/<int:number>/download/<str:fmt>/status/",
+        downloads.download_status,
+        name="download_status",
+    ),
     path("<uuid:public_id>/edit/", wizard, name="wizard"),
     path("<uuid:public_id>/edit/<str:step>/", wizard, name="wizard_step"),
     path("<uuid:public_id>/edit/<str:step>/preview/", wizard_preview, name="wizard_preview"),

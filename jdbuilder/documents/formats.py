@@ -90,3 +90,6 @@ FORMATS: dict[str, ExportFormat] = {
         ),
     ]
 }
+
+# The formats kept for every issued revision, rendered by the workers at finalize.
+STORED_FORMATS: tuple[str, ...] = tuple(key for key, fmt in FORMATS.items() if fmt.stored)

@@ -207,7 +207,7 @@ class Job(models.Model):
         """Record the result; False if the job had already finished (the result is not kept)."""
         fields = {"result": result, "expires_at": expires_at, "stage": "Done"}
         if self.progress_total:
-            fields["progress_done"] = self.progress_total
+            fields.update(progress_done=self.progress_total, progress_total=self.progress_total)
         return self._finish(status=JobStatus.SUCCEEDED, **fields)
 
     def fail(self, error: str) -> bool:
@@ -258,3 +258,6 @@ class JobFileChunk(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["file", "index"], name="one_chunk_per_index"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} chunk {self.index}"

@@ -25,6 +25,8 @@ class Progress:
         self.lease = lease
         self._last = 0.0
         self._side = None  # the second connection, opened only when needed
+        # Transactions opened around the job (a test's) are not the job's own.
+        self._outer_depth = len(connections["default"].atomic_blocks)
 
     def stage(self, text: str, *, total: int | None = None, done: int = 0) -> None:
         self.job.stage = text[:120]
@@ -52,7 +54,7 @@ class Progress:
             "lease_until": timezone.now() + self.lease,
         }
         default = connections["default"]
-        if not default.in_atomic_block:
+        if len(default.atomic_blocks) <= self._outer_depth:
             Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(**fields)
         elif default.vendor == "postgresql":
             self._write_aside(fields)

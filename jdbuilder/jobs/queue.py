@@ -20,10 +20,17 @@ from jdbuilder.jobs.models import Job
 log = logging.getLogger(__name__)
 
 
-def task_for(kind: str):
-    from jdbuilder.jobs import tasks  # the tasks import the services, which import this module
+# Each kind's Celery task, registered by jdbuilder.jobs.tasks as it is imported (the app's
+# `ready()` imports it): the tasks call the services, which queue through this module.
+_TASKS: dict[str, object] = {}
 
-    return tasks.TASK_OF_KIND[kind]
+
+def register(kind: str, task) -> None:
+    _TASKS[kind] = task
+
+
+def task_for(kind: str):
+    return _TASKS[kind]
 
 
 def publish(job_id: int, kind: str) -> bool:

@@ -161,8 +161,8 @@ def sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> SweepRep
     """Make sure nothing waits forever: queue renders for revisions whose stored files are
     missing, send again jobs whose message may be lost (Redis flushed or down when they were
     queued), and queue again jobs whose worker died (its claim ran out)."""
+    from jdbuilder.documents.formats import STORED_FORMATS
     from jdbuilder.models import JobDescriptionRevision
-    from jdbuilder.services import STORED_FORMATS
 
     now = now or timezone.now()
     report = SweepReport()
@@ -215,4 +215,3 @@ def clean_up(*, now: datetime.datetime | None = None) -> CleanupReport:
     jobs_deleted = old.count()
     old.delete()
     return CleanupReport(files_deleted=files_deleted, jobs_deleted=jobs_deleted)
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from jdbuilder.jobs import services
+from jdbuilder.jobs import queue, services
 from jdbuilder.jobs.models import JobKind
 
 COMMON = {
@@ -66,3 +66,5 @@ TASK_OF_KIND = {
     JobKind.ONET_IMPORT: onet_import,
     JobKind.EMAIL: send_email,
 }
+for _kind, _task in TASK_OF_KIND.items():
+    queue.register(_kind, _task)

@@ -1,6 +1,6 @@
 """The download views (jdbuilder/downloads.py): who may download which revision in which format,
-what each response says, and how a stored format (the PDFs) is rendered once per revision and
-served from storage after."""
+what each response says, and how a stored format (the PDFs), rendered once per revision by the
+workers, is served from storage, with a "being prepared" page until it is there."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ import weasyprint
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jdbuilder.documents.formats import FORMATS, ExportFormat
+from jdbuilder.documents.formats import FORMATS, STORED_FORMATS, ExportFormat
+from jdbuilder.jobs.models import Job, JobKind, JobStatus
 from jdbuilder.models import RenderedFile
 from jdbuilder.services import finalize_job_description
 from tests.factories import DraftFactory, ManagerFactory
 from tests.jdbuilder.documents.pdf_reading import body_text, reader_for
 from tests.jdbuilder.documents.reading import download
 from tests.support.jds import retitle
+from tests.support.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,9 @@ def refuse_to_render(*args, **kwargs):
 
 
 class TestStoredPdfs:
+    """The PDFs are rendered by the workers when a revision is issued, once per format; a
+    download serves the stored copy and never renders one itself."""
+
     @pytest.fixture
     def jd(self, manager, make_final_jd):
         benefits = "\n".join(f"Benefit {n}: a line long enough to fill the page" for n in range(40))
@@ -93,27 +98,76 @@ class TestStoredPdfs:
     def revision(self, jd):
         return jd.revisions.get()
 
-    def test_the_first_download_renders_and_stores_the_next_is_served_from_storage(
+    def test_finalizing_queues_one_render_of_the_stored_formats(self, jd, revision):
+        job = Job.objects.get(kind=JobKind.RENDER)
+        assert job.revision == revision and job.status == JobStatus.QUEUED
+        assert not RenderedFile.objects.exists()  # nothing rendered in the finalizing request
+
+        assert run_queued_jobs() == {str(job.public_id): "succeeded"}
+        job.refresh_from_db()
+        assert job.status == JobStatus.SUCCEEDED and job.progress_done == job.progress_total == 2
+        assert set(revision.rendered_files.values_list("format", flat=True)) == set(STORED_FORMATS)
+
+    def test_the_worker_stores_it_and_the_download_serves_those_bytes(
         self, client, manager, jd, revision, monkeypatch
     ):
+        run_queued_jobs()
+        stored = RenderedFile.objects.get(revision=revision, format="pdf")
         client.force_login(manager)
-        first = download(client, jd)
+        monkeypatch.setattr(ExportFormat, "render", refuse_to_render)
+        with CaptureQueriesContext(connection) as queries:
+            first = download(client, jd)
         assert first.redirect_chain == [(f"/jd/{jd.public_id}/revisions/1/download/pdf/", 302)]
         assert first.status_code == 200
         assert first["Content-Type"] == "application/pdf"
         assert first["Content-Disposition"].startswith("attachment;")
         assert first["Content-Disposition"].endswith('-r1.pdf"')
         assert first.content.startswith(b"%PDF-1.7")
-        stored = RenderedFile.objects.get(revision=revision, format="pdf")
         assert bytes(stored.content) == first.content
         assert stored.sha256 == hashlib.sha256(first.content).hexdigest()
-
-        monkeypatch.setattr(ExportFormat, "render", refuse_to_render)
-        with CaptureQueriesContext(connection) as queries:
-            second = download(client, jd)
-        assert second.status_code == 200 and second.content == first.content
         assert not [q for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
-        assert RenderedFile.objects.count() == 1
+        assert RenderedFile.objects.filter(format="pdf").count() == 1
+
+    def test_before_the_file_is_stored_the_download_shows_it_being_prepared(
+        self, client, manager, jd, revision, monkeypatch
+    ):
+        client.force_login(manager)
+        monkeypatch.setattr(ExportFormat, "render", refuse_to_render)
+        url = f"/jd/{jd.public_id}/revisions/1/download/pdf/"
+        response = client.get(url)
+        preparing = f"{url}preparing/"
+        assert response.status_code == 302 and response["Location"] == preparing
+
+        page = client.get(preparing)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "is being prepared" in html
+        assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
+        assert f'data-job-status-url="{url}status/"' in html
+        assert "no-cache" in page["Cache-Control"]
+        status = client.get(f"{url}status/").json()
+        assert status["finished"] is False and status["status"] == "queued"
+        # Still one render job, however often the page is opened.
+        assert Job.objects.filter(kind=JobKind.RENDER, revision=revision).count() == 1
+        assert not RenderedFile.objects.exists()
+
+        monkeypatch.undo()
+        run_queued_jobs()
+        status = client.get(f"{url}status/").json()
+        assert status["finished"] is True and status["percent"] == 100
+        ready = client.get(preparing).content.decode()
+        assert "is ready" in ready and f'href="{url}"' in ready
+        assert "refresh" not in ready
+        assert client.get(url)["Content-Type"] == "application/pdf"
+
+    def test_a_revision_with_no_render_job_gets_one_when_someone_asks(
+        self, client, manager, jd, revision
+    ):
+        Job.objects.all().delete()  # issued before renders were queued, or the job was lost
+        client.force_login(manager)
+        client.get(f"/jd/{jd.public_id}/revisions/1/download/pdf-letter/")
+        job = Job.objects.get(kind=JobKind.RENDER)
+        assert job.revision == revision and job.status == JobStatus.QUEUED
 
     def test_a4_and_letter_are_stored_apart(self, client, manager, jd, revision):
         client.force_login(manager)
@@ -150,29 +204,44 @@ class TestStoredPdfs:
         assert download(client, jd, number=1).content == first
         assert RenderedFile.objects.filter(format="pdf").count() == 2
 
-    def test_a_render_that_dies_midway_leaves_nothing_stored(
+    def test_a_render_that_dies_midway_leaves_nothing_stored_and_is_tried_again(
         self, client, manager, jd, revision, monkeypatch
     ):
-        """A worker killed while writing the PDF: no half file is kept, the next try works."""
-        client.force_login(manager)
+        """A render that fails while writing the PDF: no half file is kept, the job says what
+        happened, the "being prepared" page shows it and queues the render again."""
 
         def killed(*args, **kwargs):
             raise RuntimeError("worker killed while writing the PDF")
 
         with monkeypatch.context() as patch:
             patch.setattr(weasyprint.Document, "write_pdf", killed)
-            with pytest.raises(RuntimeError, match="worker killed"):
-                download(client, jd)
+            assert set(run_queued_jobs().values()) == {"failed"}
         assert not RenderedFile.objects.exists()
+        failed = Job.objects.get(kind=JobKind.RENDER)
+        assert failed.status == JobStatus.FAILED and "worker killed" in failed.error
+
+        client.force_login(manager)
+        page = client.get(f"/jd/{jd.public_id}/revisions/1/download/pdf/preparing/")
+        assert "The last attempt did not finish" in page.content.decode()
+        assert "worker killed" in page.content.decode()
+        assert Job.objects.filter(kind=JobKind.RENDER, status=JobStatus.QUEUED).count() == 1
 
         response = download(client, jd)
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
-        assert RenderedFile.objects.filter(revision=revision).count() == 1
+        assert RenderedFile.objects.filter(revision=revision).count() == 2
 
     def test_a_user_who_may_not_see_the_jd_gets_no_pdf(self, client, jd):
         client.force_login(ManagerFactory())
         assert download(client, jd).status_code == 404
-        assert not RenderedFile.objects.exists()
+        base = f"/jd/{jd.public_id}/revisions/1/download/pdf/"
+        assert client.get(f"{base}preparing/").status_code == 404
+        assert client.get(f"{base}status/").status_code == 404
+
+    @pytest.mark.parametrize("fmt", ["html", "docx", "nope"])
+    def test_only_stored_formats_have_a_being_prepared_page(self, manager_client, jd, fmt):
+        base = f"/jd/{jd.public_id}/revisions/1/download/{fmt}/"
+        assert manager_client.get(f"{base}preparing/").status_code == 404
+        assert manager_client.get(f"{base}status/").status_code == 404
 
 
 class TestStoredCopyFastPath:
@@ -182,7 +251,7 @@ class TestStoredCopyFastPath:
     @pytest.fixture
     def stored(self, client, manager, final_jd):
         client.force_login(manager)
-        first = download(client, final_jd)  # renders and stores it
+        first = download(client, final_jd)  # the worker's stored copy
         client.logout()
         return first
 

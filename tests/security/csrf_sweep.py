@@ -94,6 +94,8 @@ ROUTES: dict[str, Builder] = {
     "jd:revision": _mine("jd:revision", lambda w: w.final, number=1),
     "jd:download": _mine("jd:download", lambda w: w.final, fmt="pdf"),
     "jd:download_revision": _mine("jd:download_revision", lambda w: w.final, number=1, fmt="pdf"),
+    "jd:download_preparing": _mine("jd:download_preparing", lambda w: w.final, number=1, fmt="pdf"),
+    "jd:download_status": _mine("jd:download_status", lambda w: w.final, number=1, fmt="pdf"),
     "jd:wizard": _mine("jd:wizard", lambda w: w.draft),
     "jd:wizard_step": lambda w: [
         (reverse("jd:wizard_step", kwargs={"public_id": w.draft.public_id, "step": s}), "manager")

@@ -14,6 +14,9 @@ import docx
 import lxml.html
 from markdown_it import MarkdownIt
 
+from jdbuilder.documents.formats import FORMATS
+from tests.support.jobs import run_queued_jobs
+
 # Typed text that is markup in HTML and in Markdown: every export must show it as typed.
 HOSTILE = (
     "</script><script>alert(1)</script> *bold* _em_ __strong__ `code` ~~gone~~ "
@@ -104,7 +107,13 @@ def readers():
 
 
 def download(client, jd, fmt="pdf", number=None):
-    """The latest revision's file (through its redirect to the revision's own URL), or one's."""
+    """The latest revision's file (through its redirect to the revision's own URL), or one's.
+
+    A stored format is made by the workers once the revision is issued: the queued renders run
+    first, as a worker would have run them by the time anyone downloads.
+    """
+    if fmt in FORMATS and FORMATS[fmt].stored:
+        run_queued_jobs()
     if number is None:
         return client.get(f"/jd/{jd.public_id}/download/{fmt}/", follow=True)
     return client.get(f"/jd/{jd.public_id}/revisions/{number}/download/{fmt}/")
