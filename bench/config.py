@@ -14,12 +14,11 @@ import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-FRESH_WARMUP = 4  # fresh PDF URLs used to warm the gunicorn workers up, of REPEATS' "fresh"
 REPEATS = {
     "full": {"request": 100, "pdf": 11, "stored": 100, "search": 30, "renders": 200, "warmup": 10,
-             "load_seconds": 5, "fresh": 28},
+             "load_seconds": 5, "worker": 9},
     "quick": {"request": 20, "pdf": 3, "stored": 20, "search": 5, "renders": 20, "warmup": 3,
-              "load_seconds": 2, "fresh": 8},
+              "load_seconds": 2, "worker": 3},
 }  # fmt: skip
 
 # What `--profile` can profile (bench.profiling).

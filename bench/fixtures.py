@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -18,7 +18,7 @@ from jdbuilder.accounts import HIRING_MANAGERS, ensure_groups
 from jdbuilder.demo import create_demo_job_description
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
-from jdbuilder.services import export_revision, finalize_job_description, start_draft
+from jdbuilder.services import export_revision, start_draft
 from roles.models import Role
 
 BENCH_USERNAME = "bench-manager"
@@ -39,7 +39,6 @@ class BenchContext:
     static_url: str
     static_size: int
     minimal_url: str = MINIMAL_URL
-    fresh_pdf_urls: list[str] = field(default_factory=list)
 
     @property
     def session_cookie(self) -> str:
@@ -66,24 +65,7 @@ def bench_user():
     return user
 
 
-def fresh_final_copies(final: JobDescription, user, count: int) -> list[str]:
-    """`count` more final JDs with the demo JD's content, each never rendered: their PDF URLs."""
-    urls = []
-    for _ in range(count):
-        copy = final.duplicate_for(user)
-        finalize_job_description(
-            job_description=copy, user=user, expected_version=copy.lock_version
-        )
-        urls.append(
-            reverse(
-                "jd:download_revision",
-                kwargs={"public_id": copy.public_id, "number": 1, "fmt": "pdf"},
-            )
-        )
-    return urls
-
-
-def prepare(static_root: Path, *, fresh_copies: int = 0) -> BenchContext:
+def prepare(static_root: Path) -> BenchContext:
     """Create the benchmark's user and documents, and the static file the stored PDF is matched to.
 
     Call before the first request of any Client: WhiteNoise (without autorefresh, as in
@@ -118,5 +100,4 @@ def prepare(static_root: Path, *, fresh_copies: int = 0) -> BenchContext:
         ),
         static_url=f"/{settings.STATIC_URL.strip('/')}/{STATIC_NAME}",
         static_size=len(pdf_bytes),
-        fresh_pdf_urls=fresh_final_copies(final, user, fresh_copies),
     )

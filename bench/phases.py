@@ -15,19 +15,19 @@ import json
 import time
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 
 from bench import benchmarks, pages
-from bench.config import FRESH_WARMUP, repeats_for
+from bench.config import repeats_for
 from bench.fixtures import BenchContext
 from bench.generate_catalog import generate_catalog
-from bench.load import Gunicorn, LoadResult, measure, production_env, run_python
+from bench.load import Gunicorn, LoadResult, measure, production_env
 from bench.postgres import PG_TRIGRAM_INDEXES_SQL, PG_TRIGRAM_TABLES_SQL
 from bench.timing import Row
+from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescriptionRevision, RenderedFile
+from jdbuilder.services import export_revision
 
 # --- catalog ------------------------------------------------------------------------------------
 
@@ -65,6 +65,10 @@ def in_process_rows(
     rows += pages.catalog_requests(ctx, repeat=repeats["request"])
     rows += benchmarks.pdf_download(ctx, repeat=repeats["pdf"])
     rows += pages.stored_pdf_download(ctx, repeat=repeats["stored"])
+    print("In-process ratios: finalize (queued to Redis) ...", flush=True)
+    from bench import workers
+
+    rows += workers.finalize_request(ctx, repeat=repeats["request"])
     print("Role search on SQLite ...", flush=True)
     details, plans = {}, {}
     row, details["SQLite"] = benchmarks.role_search(repeat=repeats["search"], label="SQLite")
@@ -91,18 +95,17 @@ def hand_over(ctx: BenchContext, workdir: Path) -> None:
 
 
 def phase_memory(workdir: Path, renders: int, warmup: int) -> dict:
-    """RSS growth over `renders` PDF downloads that each render, with the code as shipped."""
+    """RSS growth over `renders` PDF renders as a worker does them, with the code as shipped."""
     ids = json.loads((workdir / "ids.json").read_text())
-    client = Client()
-    client.force_login(get_user_model().objects.get(pk=ids["user"]))
     revision = JobDescriptionRevision.objects.get(pk=ids["revision"])
 
     def delete_stored() -> None:
         RenderedFile.objects.filter(revision=revision, format="pdf").delete()
 
-    row = benchmarks.memory_growth(
-        client, ids["pdf_url"], delete_stored, renders=renders, warmup=warmup
-    )
+    def render() -> bytes:
+        return export_revision(revision=revision, export_format=FORMATS["pdf"])
+
+    row = benchmarks.memory_growth(render, delete_stored, renders=renders, warmup=warmup)
     return {"rows": [row.as_dict()]}
 
 
@@ -219,12 +222,7 @@ def load_rows(
         ]:
             result = measure(server.port, path, cookie, seconds)
             rows.append(_rps_row(name, result))
-        # Each of these revisions was never rendered: every request renders its PDF. The first
-        # few, sent at once so that both workers get some, load WeasyPrint and fonts: not timed.
-        warm, timed_urls = ctx.fresh_pdf_urls[:FRESH_WARMUP], ctx.fresh_pdf_urls[FRESH_WARMUP:]
-        run_python(server.port, warm, cookie, None)
-        result = run_python(server.port, timed_urls, cookie, None)
-        rows.append(_rps_row("rps: PDF download, rendered", result))
+    # No request renders a PDF any more (the workers do, bench.workers): no "rendered" line.
     return rows
 
 

@@ -39,11 +39,11 @@ def _calls(ctx: BenchContext) -> dict[str, Callable[[], object]]:
     preview = wizard.varied_post(ctx.client, ctx.draft, "jd:wizard_preview", json_version=False)
     if preview is not None:
         calls["preview"] = preview
-    download = benchmarks._get(ctx.client, ctx.pdf_url)
+    render = benchmarks.render_a4(ctx)
 
     def pdf_once() -> None:
         ctx.delete_stored_pdf()
-        download()
+        render()
 
     calls["pdf"] = pdf_once
     return calls

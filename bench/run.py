@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-workers", action="store_true", help="no Celery worker lines")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--profile", choices=PROFILES)
     parser.add_argument("--profile-runs", type=int, default=50)
@@ -102,8 +103,7 @@ def run_all(options: argparse.Namespace, argv: list[str]) -> int:
 
         print(f"Building the SQLite catalog in {workdir} ...", flush=True)
         rows = [phases.generation_row(phases.build_catalog(options.roles), "SQLite")]
-        fresh = 0 if options.skip_load else repeats["fresh"]
-        ctx = prepare(workdir / "static", fresh_copies=fresh)
+        ctx = prepare(workdir / "static")
         if options.profile:
             profiling.profile(options.profile, ctx, options.profile_runs)
             return 0
@@ -111,6 +111,11 @@ def run_all(options: argparse.Namespace, argv: list[str]) -> int:
 
         in_process, details, plans = phases.in_process_rows(ctx, repeats)
         rows += in_process
+        if not options.skip_workers:
+            print("Celery worker: finalize to stored PDFs, exports ...", flush=True)
+            from bench import workers
+
+            rows += workers.worker_rows(ctx, workdir, repeat=repeats["worker"])
         phases.hand_over(ctx, workdir)
         if not options.skip_memory:
             print("Memory (child process) ...", flush=True)

@@ -4,14 +4,17 @@ No timing is asserted here: `make bench` measures, on a quiet machine (docs/perf
 """
 
 import pytest
+import redis
 from django.db.models import Count
 from django.db.models.functions import Length, Lower
 
-from bench import benchmarks, pages, wizard
+from bench import benchmarks, pages, wizard, workers
 from bench.fixtures import prepare
 from bench.generate_catalog import GENERATED_SOURCE, ONET_SKILLS, generate_catalog
 from bench.report import table, verdicts
 from bench.timing import Row, interleaved
+from jdbuilder.jobs.models import Job
+from jdbuilder.models import RenderedFile
 from roles.models import (
     AlternateTitle,
     Importance,
@@ -128,8 +131,8 @@ def test_interleaved_rotates_and_counts():
 def test_in_process_benchmarks_run_once(catalog, settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     generate_catalog(roles=3)
-    ctx = prepare(tmp_path / "static", fresh_copies=1)
-    assert ctx.role.source == GENERATED_SOURCE and len(ctx.fresh_pdf_urls) == 1
+    ctx = prepare(tmp_path / "static")
+    assert ctx.role.source == GENERATED_SOURCE
     assert (tmp_path / "static" / "bench").exists()
 
     rows = pages.wizard_requests(ctx, repeat=1)
@@ -154,9 +157,12 @@ def test_in_process_benchmarks_run_once(catalog, settings, tmp_path):
     assert benchmarks.explain_search("eng")
     rows.append(
         benchmarks.memory_growth(
-            ctx.client, ctx.pdf_url, ctx.delete_stored_pdf, renders=1, warmup=1
+            benchmarks.render_a4(ctx), ctx.delete_stored_pdf, renders=1, warmup=1
         )
     )
+    finalize = workers.finalize_request(ctx, repeat=1)
+    assert [r.name for r in finalize] == ["finalize POST (review)"]
+    rows += [r for r in finalize if not r.unavailable]
     for row in rows:
         assert row.ours > 0 or row.unit == "MiB"
     assert all(row.ratio for row in rows if row.kind == "ratio")
@@ -170,6 +176,29 @@ def test_in_process_benchmarks_run_once(catalog, settings, tmp_path):
     }
     size = next(r for r in rows if r.name == "role list HTML size")
     assert size.unit == "KB" and size.ours > 1
+
+
+def test_a_finalize_post_issues_a_revision_and_queues_its_render_to_the_broker(
+    catalog, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Each timed finalize issues a revision; its render goes to Redis, never runs here."""
+    if not workers.redis_available():
+        pytest.fail(f"needs Redis at {workers.REDIS_URL} (.ci/services starts it)")
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.STATIC_ROOT = tmp_path / "static"
+    ctx = prepare(tmp_path / "static")
+    draft = workers.finalizable_draft(ctx)
+    with workers.sent_to_broker():
+        post = workers.FinalizePost(ctx.client, draft)
+        for _ in range(2):
+            post.prepare()
+            with django_capture_on_commit_callbacks(execute=True):  # as the commit would
+                post()
+        queued = redis.Redis.from_url(workers.REDIS_URL).llen("celery")
+    assert draft.revisions.count() == 2
+    assert queued == 2
+    assert not RenderedFile.objects.filter(revision__job_description=draft).exists()
+    assert Job.objects.filter(revision__job_description=draft, status="queued").count() == 2
 
 
 def test_a_step_post_is_a_real_save_each_time(catalog, settings, tmp_path):

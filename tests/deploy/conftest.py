@@ -325,6 +325,36 @@ def start_servers(deployment, tmp_path):
         server.wait_stopped()
 
 
+@pytest.fixture
+def start_worker(deployment, tmp_path):
+    """start_worker(**env) -> a Celery worker process on the deployment, stopped afterwards."""
+    started: list[subprocess.Popen] = []
+
+    def start(**env_overrides: str) -> subprocess.Popen:
+        log = (tmp_path / "worker.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "jdbuilder", "worker", "--concurrency", "1"],
+            cwd=ROOT,
+            env={**deployment.env, **env_overrides},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)  # warm shutdown of the worker's group
+    for process in started:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
 # --- a browser-like HTTP client ------------------------------------------------------------------
 
 

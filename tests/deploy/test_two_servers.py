@@ -74,7 +74,8 @@ def stored_pdfs(deployment, public_id: str) -> list[tuple[str, int]]:
         ).fetchall()
 
 
-def test_a_manager_alternating_between_two_servers(deployment, start_servers):
+def test_a_manager_alternating_between_two_servers(deployment, start_servers, start_worker):
+    """Two app servers and one worker, sharing PostgreSQL and Redis (cache and broker)."""
     flush_redis()
     try:
         assert_cache_shared(
@@ -82,6 +83,7 @@ def test_a_manager_alternating_between_two_servers(deployment, start_servers):
             "django.core.cache.backends.redis.RedisCache",
         )
         servers = start_servers(REDIS_URL=REDIS_URL)
+        start_worker(REDIS_URL=REDIS_URL)
         try:
             walk(deployment, servers)
         except AssertionError as error:
@@ -183,10 +185,19 @@ def walk(deployment, servers) -> None:
     assert detail.status == 200
     assert "Final, revision 1" in detail.text and "Senior Software Engineer" in detail.text
 
-    # The PDF: rendered once, stored in the database, the same bytes from either server.
+    # The PDF: rendered once by the worker after finalizing, stored in the database, the same
+    # bytes from either server. Until it is stored, a download shows "being prepared".
     response = browser.get(f"{base}/download/pdf/")
     assert response.status == 302
     assert response.location == f"{base}/revisions/1/download/pdf/"
+    deadline = time.monotonic() + 60
+    while (stored := browser.get(response.location)).status == 302:
+        assert stored.location == f"{base}/revisions/1/download/pdf/preparing/"
+        preparing = browser.get(stored.location)
+        assert preparing.status == 200
+        assert "being prepared" in preparing.text or "is ready" in preparing.text
+        assert time.monotonic() < deadline, "the worker did not store the PDF within 60 s"
+        time.sleep(0.5)
     first = browser.get(response.location)
     second = browser.get(response.location)
     assert first.server != second.server

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from jdbuilder.accounts import HIRING_MANAGERS, ensure_groups
 from tests.ops import emit
+from jdbuilder.models import RenderedFile
 from tests.support.jds import make_final_jd
 
 call_command("migrate", interactive=False, verbosity=0, skip_checks=False)
@@ -24,8 +25,11 @@ call_command("load_catalog", verbosity=0)
 ensure_groups()
 owner = get_user_model().objects.create_user("ops-owner", password="not-used-anywhere-42")
 owner.groups.add(Group.objects.get(name=HIRING_MANAGERS))
-emit({point: str(make_final_jd(owner, title=f"Killed while {point}").public_id)
-      for point in ("rendering", "storing")})
+ids = {point: str(make_final_jd(owner, title=f"Killed while {point}").public_id)
+       for point in ("rendering", "storing")}
+# No broker here, so finalizing rendered the PDFs in-process; the tests render them again.
+RenderedFile.objects.all().delete()
+emit(ids)
 """
 
 

@@ -1,7 +1,7 @@
 """A worker SIGKILLed while rendering a PDF, or after its INSERT but before the COMMIT, leaves no
 stored file, on a real database of the suite's kind (a SQLite file in CI's first pass, a new
 PostgreSQL database in its second: the `ops_database` of tests/ops/conftest.py); the next
-download renders, stores and serves the same bytes as a direct render.
+render job (a download queues it) stores the same bytes as a direct render.
 """
 
 from __future__ import annotations
@@ -67,11 +67,14 @@ revision = JobDescriptionRevision.objects.get(job_description__public_id=public_
 client = Client()
 client.force_login(get_user_model().objects.get(username="ops-owner"))
 url = reverse("jd:download_revision", kwargs={"public_id": public_id, "number": 1, "fmt": "pdf"})
+# Not stored: "being prepared", and the render job queued (run at once here: no broker).
+preparing = client.get(url)
 response = client.get(url)
 served = response.content
 direct = render_pdf(build_document(revision))
 stored = RenderedFile.objects.filter(revision=revision, format="pdf")
 emit({
+    "preparing": [preparing.status_code, preparing["Location"]],
     "status": response.status_code,
     "content_type": response["Content-Type"],
     "starts": served[:5].decode("latin-1"),
@@ -132,9 +135,10 @@ def test_a_worker_killed_while_exporting_a_pdf_leaves_no_stored_file(
     download = run_script(
         {**ops_database["env"], "PUBLIC_ID": public_id}, DOWNLOAD_SCRIPT, timeout=120
     )
+    assert download["preparing"] == [302, f"/jd/{public_id}/revisions/1/download/pdf/preparing/"]
     assert download["status"] == 200 and download["content_type"] == "application/pdf"
     assert download["starts"] == "%PDF-"
     assert download["served_is_direct"], "the fresh download is the direct render, byte for byte"
     assert download["stored"] == [[True, True]], "one stored file, the same bytes, its digest"
     assert download["again_is_same"]
-    assert stored_files(url, title) == 1
+    assert stored_files(url, title) == 2  # the render job stores A4 and Letter
