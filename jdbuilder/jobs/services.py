@@ -62,8 +62,10 @@ class KindRules:
 
 
 RULES: dict[str, KindRules] = {
-    # The largest JD the forms allow renders in about 4 s here; 120 s leaves room for a loaded
-    # machine and still ends a runaway render.
+    # The largest JD the forms allow (every text and list at its cap: the JD of
+    # tests/jdbuilder/documents/test_pdf_bounds.py) renders in 0.74 s here, A4, with the machine
+    # loaded (load average 3.8 on 2 cores); a job renders A4 and Letter. 120 s is far above that,
+    # for a machine under much worse load, and still ends a runaway render.
     JobKind.RENDER: KindRules("jdbuilder.services.render_stored_files", 120, True, 5),
     # Up to 1,000 JDs, each a stored PDF read (or at most a few seconds to render).
     JobKind.EXPORT: KindRules(
