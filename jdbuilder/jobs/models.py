@@ -15,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -61,8 +62,13 @@ class JobQuerySet(models.QuerySet):
         return self.filter(status=JobStatus.RUNNING, lease_until__lt=now)
 
     def stuck(self, now: datetime.datetime, queued_for: datetime.timedelta) -> JobQuerySet:
-        return self.filter(
-            Q(status=JobStatus.QUEUED, queued_at__lt=now - queued_for)
+        """Queued and not started for `queued_for`, or running under a claim that ran out.
+
+        A queued job's wait counts from its creation or its last start, not from `queued_at`:
+        the sweep sending it again does not start it, and must not hide it from monitoring.
+        """
+        return self.alias(waiting_from=Coalesce("started_at", "created_at")).filter(
+            Q(status=JobStatus.QUEUED, waiting_from__lt=now - queued_for)
             | Q(status=JobStatus.RUNNING, lease_until__lt=now)
         )
 

@@ -22,7 +22,6 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.vocabulary",
         "jdbuilder.document",
         "jdbuilder.accounts",
-        "jdbuilder.health",
         "jdbuilder.glyphs",
         "jdbuilder.processes",
     ),
@@ -35,7 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.jobs.progress",
         "jdbuilder.jobs.queue",
     ),
-    ("jdbuilder.services", "jdbuilder.jobs.services"),
+    ("jdbuilder.services", "jdbuilder.jobs.services", "jdbuilder.mail"),
     (
         "jdbuilder.wizard",
         "jdbuilder.views",
@@ -44,6 +43,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.demo",
         "jdbuilder.jobs.tasks",
         "jdbuilder.jobs.views",
+        "jdbuilder.health",
         "jdbuilder.jobs",
     ),
     (
