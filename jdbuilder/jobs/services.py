@@ -55,6 +55,8 @@ class KindRules:
     reclaim: bool
     max_attempts: int
     keep_result_for: datetime.timedelta | None = None
+    # `(job) -> None`, called once the job has finished: tells its owner (jdbuilder.notices).
+    notify: str | None = None
 
     @property
     def lease(self) -> datetime.timedelta:
@@ -74,8 +76,15 @@ RULES: dict[str, KindRules] = {
         False,
         3,
         keep_result_for=datetime.timedelta(hours=24),
+        notify="jdbuilder.notices.export_finished",
     ),
-    JobKind.ONET_IMPORT: KindRules("jdbuilder.imports.services.run_import", 1800, False, 2),
+    JobKind.ONET_IMPORT: KindRules(
+        "jdbuilder.imports.services.run_import",
+        1800,
+        False,
+        2,
+        notify="jdbuilder.notices.import_finished",
+    ),
     JobKind.EMAIL: KindRules("jdbuilder.mail.deliver", 60, False, 6),
 }
 
@@ -96,7 +105,17 @@ def run_job(*, job_id: int, kind: str) -> str:
         return "skipped"
     progress = Progress(job, lease=rules.lease)
     try:
-        result = handler_of(kind)(job, progress)
+        outcome = _run(job, rules, progress)
+    finally:
+        progress.close()
+    if outcome != "skipped" and rules.notify:
+        _notify(rules.notify, job)
+    return outcome
+
+
+def _run(job: Job, rules: KindRules, progress: Progress) -> str:
+    try:
+        result = handler_of(job.kind)(job, progress)
     except JobRefused as refused:
         job.fail(str(refused))
         return "failed"
@@ -111,13 +130,19 @@ def run_job(*, job_id: int, kind: str) -> str:
         job.fail(f"Stopped: it took longer than {rules.time_limit} seconds.")
         return "failed"
     except Exception as error:
-        log.exception("Job %s (%s) failed", job.public_id, kind)
+        log.exception("Job %s (%s) failed", job.public_id, job.kind)
         job.fail(f"Failed: {type(error).__name__}: {error}")
         return "failed"
-    finally:
-        progress.close()
     expires_at = timezone.now() + rules.keep_result_for if rules.keep_result_for else None
     return "succeeded" if job.succeed(result, expires_at=expires_at) else "skipped"
+
+
+def _notify(path: str, job: Job) -> None:
+    """Tell the job's owner it has finished; a notice that cannot be sent never fails the job."""
+    try:
+        import_string(path)(job)
+    except Exception:
+        log.exception("Job %s finished, but its notice could not be queued", job.public_id)
 
 
 # --- render jobs: the stored formats of each issued revision -------------------------------------

@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.jobs.tasks",
         "jdbuilder.jobs.views",
         "jdbuilder.health",
+        "jdbuilder.notices",
         "jdbuilder.jobs",
     ),
     (
