@@ -16,7 +16,7 @@ def _address(job: Job) -> str:
 
 
 def export_finished(job: Job) -> None:
-    """Tell the owner "Your export is ready", with the link its owner alone can use, until it expires."""
+    """Send its owner "Your export is ready" with the link only they can use, until it expires."""
     address = _address(job)
     if job.status != JobStatus.SUCCEEDED or not address:
         return
