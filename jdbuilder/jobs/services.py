@@ -57,10 +57,13 @@ class KindRules:
     keep_result_for: datetime.timedelta | None = None
     # `(job) -> None`, called once the job has finished: tells its owner (jdbuilder.notices).
     notify: str | None = None
+    # A job that reports progress often renews a shorter claim with each report, so another
+    # worker takes it over minutes (not the whole time limit) after its worker was killed.
+    heartbeat: int | None = None
 
     @property
     def lease(self) -> datetime.timedelta:
-        return datetime.timedelta(seconds=self.time_limit)
+        return datetime.timedelta(seconds=self.heartbeat or self.time_limit)
 
 
 RULES: dict[str, KindRules] = {
@@ -77,6 +80,7 @@ RULES: dict[str, KindRules] = {
         3,
         keep_result_for=datetime.timedelta(hours=24),
         notify="jdbuilder.notices.export_finished",
+        heartbeat=180,  # it reports after every JD; one JD takes seconds at most
     ),
     JobKind.ONET_IMPORT: KindRules(
         "jdbuilder.imports.services.run_import",
@@ -103,6 +107,11 @@ def run_job(*, job_id: int, kind: str) -> str:
     job = Job.claim(job_id, lease=rules.lease, reclaim=rules.reclaim)
     if job is None:
         return "skipped"
+    if job.attempts > rules.max_attempts:
+        # Each attempt ended with its worker process gone (killed, out of memory, a crash):
+        # the broker gives such a message back every time, so the count must end it here.
+        job.fail(f"Gave up: the worker stopped during each of {job.attempts - 1} attempts.")
+        return "failed"
     progress = Progress(job, lease=rules.lease)
     try:
         outcome = _run(job, rules, progress)

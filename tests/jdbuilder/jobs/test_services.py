@@ -118,6 +118,35 @@ def test_a_finished_job_is_skipped_without_running_its_handler(make_job, use_han
     assert stored(job).error == "Failed: earlier"
 
 
+def test_a_job_whose_worker_died_in_every_attempt_fails_instead_of_running_again(
+    make_job, use_handler
+):
+    """The broker gives back the message of a task whose worker process died every time; the
+    row's attempt count ends it (a render that kills its process must not loop forever)."""
+    rules = use_handler(JobKind.EXPORT, "count_params")
+    # Its claim ran out: the worker of its last allowed attempt is gone.
+    job = make_job(JobStatus.RUNNING, kind=JobKind.EXPORT, attempts=rules.max_attempts, lease=-1)
+    assert run_job(job_id=job.pk, kind=JobKind.EXPORT) == "failed"
+    failed = stored(job)
+    assert failed.attempts == rules.max_attempts + 1
+    assert (
+        failed.error == f"Gave up: the worker stopped during each of {rules.max_attempts} attempts."
+    )
+    assert fakes.calls == []
+
+
+def test_an_export_holds_a_short_claim_that_each_progress_report_renews(make_job, use_handler):
+    """Its claim is the heartbeat (plus the margin), not its hour-long time limit: another
+    worker takes a killed worker's export over within minutes."""
+    rules = services.RULES[JobKind.EXPORT]
+    assert rules.heartbeat and rules.lease == datetime.timedelta(seconds=rules.heartbeat)
+    assert rules.lease < datetime.timedelta(seconds=rules.time_limit)
+    job = make_job(kind=JobKind.EXPORT)
+    claimed = Job.claim(job.pk, lease=rules.lease, reclaim=False)
+    expected = timezone.now() + rules.lease + datetime.timedelta(seconds=60)
+    assert abs((claimed.lease_until - expected).total_seconds()) < 5
+
+
 # --- queue_render ---------------------------------------------------------------------------
 
 
