@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test venv system-packages node services lint format check-deploy ci docs-images clean backup restore audit
+.PHONY: run worker beat test venv system-packages node services lint format check-deploy ci docs-images clean backup restore audit
 
 venv: $(VENV)/.installed
 
@@ -19,7 +19,22 @@ run: venv
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py load_catalog
 	$(DEV) $(BIN)/python manage.py create_demo_accounts
+	@$(DEV) $(BIN)/python manage.py background_mode
 	$(DEV) $(BIN)/python manage.py runserver $(HOST_PORT)
+
+# Background work (docs/workers.md). `make run` does it in-process unless CELERY_BROKER_URL (or
+# REDIS_URL) is set. A worker or the scheduler is of no use without a broker, so these two fall
+# back to the local Redis: run `CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make run` next to
+# them (`make run` then says it sends work there). Otherwise they use the same broker the app
+# would, CELERY_BROKER_URL first, then REDIS_URL.
+LOCAL_BROKER := redis://127.0.0.1:6379/0
+WORKER_BROKER = $(or $(CELERY_BROKER_URL),$(REDIS_URL),$(LOCAL_BROKER))
+
+worker: venv
+	@CELERY_BROKER_URL='$(WORKER_BROKER)' $(DEV) $(BIN)/celery -A jdbuilder worker -l info
+
+beat: venv
+	@CELERY_BROKER_URL='$(WORKER_BROKER)' $(DEV) $(BIN)/celery -A jdbuilder beat -l info
 
 # What the tests need from Debian: Chromium for the browser tests (never a downloaded browser),
 # Pango and fonts for WeasyPrint, Java for the Nu HTML Checker. Installed only where missing.

@@ -15,6 +15,4 @@ def run_queued_jobs(*, kind: str | None = None) -> dict[str, str]:
     jobs = Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "pk")
     if kind is not None:
         jobs = jobs.filter(kind=kind)
-    return {
-        str(job.public_id): task_for(job.kind).apply(args=[job.pk]).get() for job in list(jobs)
-    }
+    return {str(job.public_id): task_for(job.kind).apply(args=[job.pk]).get() for job in list(jobs)}

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import shlex
+import signal
+import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 
 # What the suite's own environment may have set that must not leak into another process.
-LEAKY_PREFIXES = ("DJANGO_", "GUNICORN_", "SECURE_", "SESSION_", "CSRF_")
+LEAKY_PREFIXES = ("DJANGO_", "GUNICORN_", "SECURE_", "SESSION_", "CSRF_", "CELERY_", "JOBS_")
 LEAKY_NAMES = {
     "DATABASE_URL",
     "DATABASE_CONN_MAX_AGE",
@@ -103,3 +108,127 @@ def fresh_postgres_database(prefix: str) -> Iterator[str]:
     finally:
         with admin_connection() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- processes seen from outside: what is running, and stopping what a test started ----------
+
+
+def is_running(pid: int) -> bool:
+    """Whether `pid` is a live process: a zombie (dead, not yet reaped by whoever adopted it)
+    no longer runs code or holds its sockets, so it does not count."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    # The state follows the command name, which is in parentheses and may contain spaces.
+    state = stat.rpartition(")")[2].split()[0]
+    return state not in {"Z", "X"}
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes `pid` forked that are still its children (any of its threads may fork)."""
+    children: list[int] = []
+    try:
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return children
+    for thread in threads:
+        try:
+            children.extend(int(child) for child in (thread / "children").read_text().split())
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+    return sorted(set(children))
+
+
+def wait_until(condition: Callable[[], object], *, timeout: float, interval: float = 0.05):
+    """Poll `condition` until it returns something true (returned), or None after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(interval)
+
+
+def kill_process_group(process: subprocess.Popen) -> None:
+    """SIGKILL the process group `process` leads (started with start_new_session=True), and
+    reap `process` itself. Nothing it started survives, whatever state the test left it in."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (free when asked; tests bind it soon after)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def accepts_connections(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+# --- systemd unit files (docs/systemd), read as systemd reads them ------------------------------
+
+
+def read_unit(path: Path) -> dict[str, dict[str, list[str]]]:
+    """A unit file's settings: section -> key -> every value given, in order (keys such as
+    Environment= may repeat). Comment lines and backslash continuations as systemd reads them."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] | None = None
+    logical, lines = "", []
+    for raw in path.read_text().splitlines():
+        stripped = raw.strip()
+        if stripped.startswith(("#", ";")):
+            continue
+        if stripped.endswith("\\"):
+            logical += stripped[:-1] + " "
+            continue
+        lines.append(logical + stripped)
+        logical = ""
+    for line in lines:
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+            continue
+        assert current is not None, f"{path.name}: a setting before any [Section]: {line!r}"
+        key, equals, value = line.partition("=")
+        assert equals, f"{path.name}: not a setting: {line!r}"
+        current.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def unit_environment(service: dict[str, list[str]]) -> dict[str, str]:
+    """The variables a [Service] section's Environment= lines set (EnvironmentFile= aside)."""
+    variables: dict[str, str] = {}
+    for value in service.get("Environment", []):
+        for assignment in shlex.split(value):
+            name, _, setting = assignment.partition("=")
+            variables[name] = setting
+    return variables
+
+
+_UNIT_SUBSTITUTION = re.compile(r"\$\$|%%|\$\{(\w+)\}|\$(\w+)")
+
+
+def unit_command(line: str, environment: dict[str, str]) -> list[str]:
+    """An Exec...= line as the arguments systemd runs: quoting as in a shell, `${NAME}` replaced
+    by the variable's value within its argument, `$$` and `%%` a literal `$` and `%`."""
+
+    def substitute(match: re.Match) -> str:
+        if match.group(0) in ("$$", "%%"):
+            return match.group(0)[0]
+        if match.group(2):
+            raise ValueError(f"${match.group(2)} splits into words: write ${{{match.group(2)}}}")
+        return environment[match.group(1)]
+
+    return [_UNIT_SUBSTITUTION.sub(substitute, word) for word in shlex.split(line)]
