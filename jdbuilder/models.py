@@ -410,4 +410,5 @@ class RenderedFile(models.Model):
 
 
 # The background jobs' rows belong to this app (jdbuilder/jobs/models.py).
+from jdbuilder.imports.models import OnetImport  # noqa: E402,F401
 from jdbuilder.jobs.models import Job, JobFile, JobFileChunk  # noqa: E402,F401

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees a "database is locked" from any layer below and answers 503, not 500.
+    "jdbuilder.busy.BusyDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,6 +105,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. IMMEDIATE takes the write lock when a transaction begins,
+    # waiting up to `timeout` seconds for it, instead of failing at once with "database is
+    # locked" when a reading transaction later tries to write while another one writes (an
+    # O*NET import during sign-ins). What still waits too long gets jdbuilder/busy.py's 503.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=float(os.environ.get("DATABASE_BUSY_TIMEOUT", "20")),
+    )
 
 # Caches and sessions that every app server shares (docs/deploy.md).
 # - REDIS_URL set (e.g. redis://127.0.0.1:6379/0): one Redis for all servers; short socket
@@ -201,7 +212,7 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 # Load balancers probe /healthz over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/jobs$"]
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -210,6 +221,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # WeasyPrint logs every layout step at INFO: a worker run with `-l info` would log a dozen
+    # lines per PDF.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Content Security Policy (django-csp) and sign-in throttling (django-axes) -------------------
@@ -263,7 +277,7 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# --- Background work (Celery; docs/jobs.md) ---------------------------------------------------
+# --- Background work (Celery; docs/workers.md) ---------------------------------------------------
 # CELERY_BROKER_URL names the broker (Redis), defaulting to REDIS_URL. With neither, tasks run
 # in-process as they are queued (after the transaction commits), through the same task code:
 # right for a laptop and `make run`, where no worker runs. The rows of jdbuilder.jobs hold what
@@ -301,3 +315,29 @@ CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
 JOBS_RESEND_AFTER = int(os.environ.get("JOBS_RESEND_AFTER", "120"))
 # Finished jobs (and their logs) are kept this many days.
 JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "30"))
+# The largest O*NET release zip staff may upload in the admin (docs/onet-import.md).
+ONET_UPLOAD_MAX_BYTES = int(os.environ.get("ONET_UPLOAD_MAX_BYTES", str(300 * 1024 * 1024)))
+
+# --- E-mail (jdbuilder/mail.py; sent by the workers) ----------------------------------------------
+# The console in development; SMTP from the environment in production. EMAIL_BACKEND overrides
+# either (e.g. django.core.mail.backends.locmem.EmailBackend on a staging server).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both.")
+# Seconds a worker waits on the mail server before the send counts as failed (and is retried).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "JD Builder <jdbuilder@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Where the site is reached from outside: e-mails link to it (mail.absolute_url).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

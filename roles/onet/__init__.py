@@ -13,6 +13,11 @@ happens in one transaction. Each module has one job; import from the module itse
 - `roles.onet.plan`: matching occupations to roles and refusing conflicts, before any write.
 - `roles.onet.write`: `import_release`, the all-or-nothing write in batches.
 - `roles.onet.report`: `ImportReport`, the counts a run prints.
+- `roles.onet.run`: `import_folder`, one run (check, then write; any refusal an `ImportRefused`
+  saying nothing changed), shared by the command and the admin's import job.
+- `roles.onet.archive`: checking an uploaded zip of a release before anything is extracted, and
+  unpacking it safely (`check_archive`, `extract_release`, `ArchiveError`).
 
-docs/onet-import.md explains the rules; `manage.py import_onet` runs it all.
+docs/onet-import.md explains the rules; `manage.py import_onet` runs it all, and so does an
+upload in the admin (jdbuilder.imports).
 """

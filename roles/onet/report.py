@@ -1,6 +1,7 @@
 """What an O*NET import did: rows created, updated, deleted, kept and skipped, per kind.
 
-`import_release` fills it in; the command prints `summary()` at the end of a run.
+`import_release` fills it in; the command prints `summary()` at the end of a run, and an import
+from the admin keeps `counts()` in its job's result.
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ class ImportReport:
         "tool links",
         "task area links",
     )
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Created / updated / deleted / kept per kind, in KINDS order, as plain data (JSON)."""
+        return {
+            kind: {
+                "created": self.created[kind],
+                "updated": self.updated[kind],
+                "deleted": self.deleted[kind],
+                "kept": self.kept[kind],
+            }
+            for kind in self.KINDS
+        }
 
     def summary(self) -> str:
         """One line: the occupation count, then each kind's counts, then what was skipped."""

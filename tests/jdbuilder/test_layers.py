@@ -27,14 +27,19 @@ LAYERS: list[tuple[str, ...]] = [
     ),
     ("jdbuilder.drafts", "jdbuilder.catalog", "jdbuilder.checks", "jdbuilder.templatetags"),
     ("jdbuilder.snapshots", "jdbuilder.defaults"),
-    ("jdbuilder.models", "jdbuilder.jobs.models"),
+    ("jdbuilder.models", "jdbuilder.jobs.models", "jdbuilder.imports.models"),
     (
         "jdbuilder.documents",
         "jdbuilder.jobs.files",
         "jdbuilder.jobs.progress",
         "jdbuilder.jobs.queue",
     ),
-    ("jdbuilder.services", "jdbuilder.jobs.services", "jdbuilder.mail"),
+    (
+        "jdbuilder.services",
+        "jdbuilder.jobs.services",
+        "jdbuilder.mail",
+        "jdbuilder.imports.services",
+    ),
     (
         "jdbuilder.wizard",
         "jdbuilder.views",
@@ -45,6 +50,8 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.jobs.views",
         "jdbuilder.health",
         "jdbuilder.notices",
+        "jdbuilder.imports",
+        "jdbuilder.busy",
         "jdbuilder.jobs",
     ),
     (
@@ -53,6 +60,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.management",
         "jdbuilder.apps",
         "jdbuilder.celery",
+        "jdbuilder.admin",
     ),
 ]
 # Django's own entry points, which nothing imports and which stand outside the layers.

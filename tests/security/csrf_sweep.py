@@ -34,6 +34,7 @@ from roles.models import Role
 from tests.support.wizard import page_fields
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+EXPORT_ID = "00000000-0000-4000-8000-000000000000"
 CSRF_LOGGER = "django.security.csrf"
 
 
@@ -84,6 +85,10 @@ def _mine(name: str, jd: Callable[[World], JobDescription], **extra) -> Builder:
 ROUTES: dict[str, Builder] = {
     "home": lambda w: [(reverse("home"), "manager")],
     "healthz": lambda w: [(reverse("healthz"), "anonymous")],
+    "healthz_jobs": lambda w: [(reverse("healthz_jobs"), "anonymous")],
+    "admin:jdbuilder_onetimport_status": lambda w: [
+        (reverse("admin:jdbuilder_onetimport_status", kwargs={"object_id": 1}), "staff")
+    ],
     "login": lambda w: [(reverse("login"), "anonymous")],
     "logout": lambda w: [(reverse("logout"), "manager")],
     "roles:list": lambda w: [(reverse("roles:list"), "manager")],
@@ -126,7 +131,15 @@ ROUTES: dict[str, Builder] = {
     "jd:duplicate": _mine("jd:duplicate", lambda w: w.final),
     "jd:delete": _mine("jd:delete", lambda w: w.draft),
     "library:index": lambda w: [(reverse("library:index"), "manager")],
-    "library:zip": lambda w: [(reverse("library:zip"), "manager")],
+    "library:export": lambda w: [(reverse("library:export"), "manager")],
+    "exports:list": lambda w: [(reverse("exports:list"), "manager")],
+    # GET-only pages of one export: any id will do, the CSRF check comes before the lookup.
+    **{
+        f"exports:{name}": lambda w, name=name: [
+            (reverse(f"exports:{name}", kwargs={"public_id": EXPORT_ID}), "manager")
+        ]
+        for name in ("detail", "status", "download")
+    },
     # The admin site's own views; its per-model views are built from the registry below.
     "admin:index": lambda w: [(reverse("admin:index"), "staff")],
     "admin:login": lambda w: [(reverse("admin:login"), "anonymous")],
@@ -282,8 +295,8 @@ def realistic_body(url: str, who: str, world: World, page: dict) -> dict[str, li
         body.update(username=[user.username], password=[PASSWORD], next=["/library/"])
     elif url == reverse("jd:new"):
         body.setdefault("role", [world.role.slug])
-    elif url == reverse("library:zip"):
-        body["ids"] = [str(world.final.public_id)]
+    elif url == reverse("library:export"):
+        body.update(ids=[str(world.final.public_id)], export_kind=["zip"])
     elif url.startswith("/admin/") and "name" in body:
         body["name"] = ["Changed by a forged request"]
     return body

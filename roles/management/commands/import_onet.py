@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
 
-from roles.onet.attribution import ONET_SOURCE
-from roles.onet.files import Occupation, OnetError, read_release
-from roles.onet.write import DEFAULT_BATCH_SIZE, import_release
+from roles.onet.files import Occupation, Release
+from roles.onet.run import ImportRefused, import_folder, note_lines
+from roles.onet.write import DEFAULT_BATCH_SIZE
 
 
 class Command(BaseCommand):
@@ -38,26 +36,20 @@ class Command(BaseCommand):
     ) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        started = time.monotonic()
+
+        def checked(release: Release) -> None:
+            if verbosity > 0:
+                for line in note_lines(release):
+                    self.stdout.write(line)
 
         def progress(number: int, total: int, occupation: Occupation) -> None:
             self.stdout.write(f"[{number}/{total}] {occupation.code} {occupation.title}")
 
+        show = progress if verbosity > 0 and not quiet else None
         try:
-            release = read_release(folder)
-            if verbosity > 0:
-                for note in release.notes:
-                    self.stdout.write(f"Note: {note}")
-            show = progress if verbosity > 0 and not quiet else None
-            report = import_release(release, batch_size=batch_size, progress=show)
-        except OnetError as exc:
-            raise CommandError(f"O*NET not imported, nothing changed: {exc}") from exc
-        except IntegrityError as exc:  # someone edited the catalog meanwhile; all rolled back
-            raise CommandError(
-                f"O*NET not imported, nothing changed: the catalog changed during the import "
-                f"({exc}); run it again"
-            ) from exc
+            run = import_folder(folder, batch_size=batch_size, checked=checked, progress=show)
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
         if verbosity > 0:
-            self.stdout.write(f"Source recorded on each imported role: {ONET_SOURCE}")
-            elapsed = time.monotonic() - started
-            self.stdout.write(f"Imported in {elapsed:.2f} s: {report.summary()}")
+            for line in run.closing_lines():
+                self.stdout.write(line)

@@ -61,3 +61,28 @@ def line_of(folder: Path, name: str, fragment: str) -> int:
 
 def link(role: str, skill: str) -> RoleSkill | None:
     return RoleSkill.objects.filter(role__name=role, skill__name=skill).first()
+
+
+def zipped_release(folder: Path = SAMPLES, *, prefix: str = "db_30_0_text/") -> bytes:
+    """The release in `folder` as the zip O*NET publishes: every .txt file inside `prefix`."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.glob("*.txt")):
+            archive.write(path, prefix + path.name)
+    return buffer.getvalue()
+
+
+def make_zip(*members, method: int | None = None) -> bytes:
+    """A zip of (name or ZipInfo, bytes) members, deflated unless `method` says otherwise."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    compression = zipfile.ZIP_DEFLATED if method is None else method
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()

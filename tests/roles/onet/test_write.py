@@ -8,7 +8,17 @@ from django.core.management import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from roles.models import AlternateTitle, Role, RoleSkill, RoleTask, Skill, Task, Tool
+from roles.models import (
+    AlternateTitle,
+    ProficiencyLevel,
+    Role,
+    RoleSkill,
+    RoleTask,
+    Skill,
+    Task,
+    TaskArea,
+    Tool,
+)
 from roles.onet.attribution import ONET_SOURCE
 from tests.roles.onet.helpers import CODES, MODELS, edit, link, run, snapshot
 
@@ -197,6 +207,69 @@ def test_dropped_rows_are_removed_from_imported_roles(catalog, release):
     assert not Task.objects.filter(text=statement).exists()  # its only role let it go
     assert scientists.role_tasks.filter(task__text="X" + statement).exists()
     assert link("Data Scientists", "Persuasion") is None
+
+
+def test_dropped_rows_are_deleted_in_bulk_with_their_history(catalog, release):
+    """A release that drops rows deletes them with a constant number of queries however many
+    they are (not two per row, as deleting through the ORM's signals did), and each deletion
+    still gets its "-" history record."""
+    run(release)
+    scientists = Role.objects.get(onet_code="15-2051.00")
+    area = TaskArea.objects.get(slug="modeling")
+    level = ProficiencyLevel.objects.order_by("rank").first()
+
+    def add_rows_the_release_lacks(count: int, tag: str) -> None:
+        AlternateTitle.objects.bulk_create(
+            AlternateTitle(role=scientists, title=f"{tag} title {n}") for n in range(count)
+        )
+        tasks = Task.objects.bulk_create(
+            Task(area=area, text=f"{tag} task {n}") for n in range(count)
+        )
+        RoleTask.objects.bulk_create(RoleTask(role=scientists, task=task) for task in tasks)
+        skills = Skill.objects.bulk_create(
+            Skill(name=f"{tag} skill {n}", slug=f"{tag}-skill-{n}", category="technical")
+            for n in range(count)
+        )
+        RoleSkill.objects.bulk_create(
+            RoleSkill(role=scientists, skill=skill, level=level) for skill in skills
+        )
+        tools = Tool.objects.bulk_create(
+            Tool(name=f"{tag} tool {n}", area=area) for n in range(count)
+        )
+        Tool.roles.through.objects.bulk_create(
+            Tool.roles.through(tool=tool, role=scientists) for tool in tools
+        )
+
+    def queries_of_rerun() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            out = run(release)
+        return len(captured), out
+
+    add_rows_the_release_lacks(5, "few")
+    few, few_out = queries_of_rerun()
+    assert "alternate titles 0 created, 5 deleted" in few_out
+    add_rows_the_release_lacks(50, "many")
+    many, many_out = queries_of_rerun()
+    assert "alternate titles 0 created, 50 deleted" in many_out
+    assert "role tasks 0 created, 50 deleted" in many_out
+    assert "role skills 0 created, 50 deleted" in many_out
+    assert "tool links 0 created, 50 deleted" in many_out
+    assert "tasks 0 created, 50 deleted" in many_out
+    assert many == few, (few, many)
+
+    assert not scientists.alternate_titles.filter(title__startswith="many").exists()
+    assert not Task.objects.filter(text__startswith="many").exists()
+    assert not scientists.role_skills.filter(skill__name__startswith="many").exists()
+    assert not scientists.tools.filter(name__startswith="many").exists()
+    for model, field in [(AlternateTitle, "title"), (Task, "text")]:
+        gone = model.history.filter(history_type="-", **{f"{field}__startswith": "many"})
+        assert gone.count() == 50, model
+        assert set(gone.values_list("history_change_reason", flat=True)) == {"O*NET import"}
+    dropped_links = RoleTask.history.filter(history_type="-", role_id=scientists.pk)
+    assert dropped_links.count() == 55
+    assert RoleSkill.history.filter(history_type="-", role_id=scientists.pk).count() == 55
+    # The role's search text no longer finds a deleted title.
+    assert "Data Scientists" not in Role.objects.search("many title").values_list("name", flat=True)
 
 
 # --- Reference rows and scale ----------------------------------------------------------------
