@@ -2,11 +2,13 @@
 
 An upload is untrusted until every member has been looked at, so nothing is extracted before
 `check_archive` has passed the whole zip: its size, its number of members, and each member's
-path, type, encryption, compression method and ratio, and name (only the release files that
-roles.onet.files reads, at the top or all inside one folder such as `db_30_0_text/`). Every
-fault raises `ArchiveError` naming the member.
+path, type, encryption, compression method and ratio, and name (the release files that
+roles.onet.files reads, and the release's other tables as O*NET names them, plain `.txt`
+names, at the top or all inside one folder such as `db_30_0_text/`: the zip O*NET publishes is
+accepted as it is downloaded). Every fault raises `ArchiveError` naming the member.
 
-`extract_release` checks again, then writes only those members, each under its expected name
+`extract_release` checks again, then writes only the files the import reads (the other tables
+are left packed), each under its expected name
 in a folder of our choosing (never a path taken from the zip), counting the bytes as they come
 so a member that unpacks to more than it declared stops the extraction. Only stored and
 deflated members are accepted: Python's bzip2 and LZMA readers inflate a whole read at once,
@@ -40,6 +42,9 @@ EOCD_SIGNATURE = b"PK\x05\x06"
 EOCD_SIZE = 22
 EOCD_COMMENT_MAX = 0xFFFF
 WINDOWS_DRIVE = re.compile(r"[A-Za-z]:")
+# The other tables of an O*NET text release ("Abilities.txt", "Work Context Categories.txt",
+# "Education, Training, and Experience.txt", ...): accepted, listed, never unpacked.
+OTHER_RELEASE_FILE = re.compile(r"[A-Z][A-Za-z0-9 ,&()'-]{0,98}\.txt")
 
 
 class ArchiveError(ValueError):
@@ -71,6 +76,7 @@ class ArchiveContents:
     folder: str  # the one folder holding the files ("db_30_0_text"), or "" for the top
     members: tuple[Member, ...]
     upload_size: int
+    not_read: tuple[str, ...] = ()  # the release's other tables, left packed
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -86,6 +92,7 @@ class ArchiveContents:
             "folder": self.folder,
             "files": [{"name": m.file, "size": m.size, "packed": m.packed} for m in self.members],
             "missing_optional": [name for name in OPTIONAL_FILES if name not in self.files],
+            "not_read": list(self.not_read),
             "unpacked_size": self.total_size,
             "upload_size": self.upload_size,
         }
@@ -197,13 +204,16 @@ def _inspect(archive: zipfile.ZipFile, size: int, limits: ArchiveLimits) -> Arch
         raise ArchiveError(f"the zip has {len(entries):,} entries, more than {limits.members}")
     folders: dict[str, str] = {}  # folder -> the first member seen in it
     members: list[Member] = []
+    not_read: list[str] = []
     seen: dict[str, str] = {}  # release file, folded -> member name
     for info in entries:
         folder, file = _check_member(info, limits)
-        if file is None:  # a folder entry: checked with the files' folders below
-            folders.setdefault(folder, info.filename)
-            continue
         folders.setdefault(folder, info.filename)
+        if file is None:  # a folder entry: checked with the files' folders below
+            continue
+        if file not in RELEASE_FILES:
+            not_read.append(file)
+            continue
         if file.casefold() in seen:
             raise ArchiveError(f"'{info.filename}': {file} is in the zip twice")
         seen[file.casefold()] = info.filename
@@ -228,7 +238,7 @@ def _inspect(archive: zipfile.ZipFile, size: int, limits: ArchiveLimits) -> Arch
         )
     order = {name: position for position, name in enumerate(RELEASE_FILES)}
     members.sort(key=lambda member: order[member.file])
-    return ArchiveContents(next(iter(folders), ""), tuple(members), size)
+    return ArchiveContents(next(iter(folders), ""), tuple(members), size, tuple(sorted(not_read)))
 
 
 def _check_member(info: zipfile.ZipInfo, limits: ArchiveLimits) -> tuple[str, str | None]:
@@ -266,10 +276,14 @@ def _check_member(info: zipfile.ZipInfo, limits: ArchiveLimits) -> tuple[str, st
     if len(parts) > 2:
         raise refuse("nested more than one folder deep")
     file = parts[-1]
-    if file not in RELEASE_FILES:
+    folded = {name.casefold(): name for name in RELEASE_FILES}
+    if file not in RELEASE_FILES and (
+        file.casefold() in folded or not OTHER_RELEASE_FILE.fullmatch(file)
+    ):
         raise refuse(
-            f"not a file of the O*NET text release the import reads; the zip may hold only "
-            f"{', '.join(RELEASE_FILES)}"
+            f"not a file of an O*NET text release; the import reads "
+            f"{', '.join(RELEASE_FILES)}, and accepts (leaving them packed) the release's "
+            f'other tables, named as O*NET names them ("Abilities.txt")'
         )
     if info.compress_type not in ACCEPTED_METHODS:
         method = zipfile.compressor_names.get(info.compress_type, str(info.compress_type))

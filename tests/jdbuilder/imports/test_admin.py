@@ -125,6 +125,28 @@ def test_uploading_the_sample_release_imports_it_and_shows_the_result(
     assert "job-progress.js" not in page and "http-equiv" not in page  # finished: no refresh
 
 
+def test_the_whole_release_as_downloaded_imports_and_names_the_tables_not_read(
+    catalog, staff_client, tmp_path, django_capture_on_commit_callbacks
+):
+    import shutil
+
+    from tests.roles.onet.helpers import SAMPLES
+
+    folder = tmp_path / "db_30_0_text"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "Abilities.txt").write_text("O*NET-SOC Code\tTitle\n")
+    (folder / "Work Context Categories.txt").write_text("not read\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(staff_client, zipped_release(folder))
+    job = OnetImport.objects.get()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    page = staff_client.get(response.url).content.decode()
+    assert (
+        "Also in the zip, not read by the import and not unpacked: Abilities.txt, "
+        "Work Context Categories.txt." in page
+    )
+
+
 def test_a_bad_zip_is_refused_on_the_page_and_nothing_is_kept(staff_client):
     data = make_zip(("db_30_0_text/Skills.txt", b"x"), ("db_30_0_text/../../etc/cron", b"x"))
     response = upload(staff_client, data)

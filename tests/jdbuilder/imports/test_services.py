@@ -96,7 +96,7 @@ def test_an_upload_is_stored_as_the_jobs_input_and_queued(
         ),
         (
             [("Skills.txt", b"x"), ("notes.md", b"x")],
-            "db_30_0_text.zip: not imported: 'notes.md': not a file of the O*NET text release",
+            "db_30_0_text.zip: not imported: 'notes.md': not a file of an O*NET text release",
         ),
         (
             [("Skills.txt", b"x")],

@@ -229,12 +229,37 @@ def test_the_same_file_twice(tmp_path):
 
 @pytest.mark.parametrize(
     "name",
-    ["db_30_0_text/Abilities.txt", "db_30_0_text/skills.txt", "__MACOSX/._Skills.txt", "run.sh"],
+    [
+        "db_30_0_text/skills.txt",  # a file the import reads, in another case: ambiguous
+        "db_30_0_text/evil.txt",
+        "db_30_0_text/Abilities.txt.sh",
+        "db_30_0_text/Abilities;rm.txt",
+        "__MACOSX/._Skills.txt",
+        "run.sh",
+    ],
 )
-def test_a_file_the_import_does_not_read(tmp_path, name):
+def test_a_file_that_is_not_part_of_a_release(tmp_path, name):
     message = refused(make_zip(*sample_members(), (name, b"data")), tmp_path)
-    assert message.startswith(f"'{name}': not a file of the O*NET text release the import reads")
-    assert "the zip may hold only Occupation Data.txt, Alternate Titles.txt" in message
+    assert message.startswith(f"'{name}': not a file of an O*NET text release")
+    assert "the import reads Occupation Data.txt, Alternate Titles.txt" in message
+
+
+def test_the_release_as_o_net_publishes_it_is_accepted_and_only_the_files_read_unpacked(
+    tmp_path,
+):
+    """O*NET's zip holds some forty tables: the ones the import does not read are listed and
+    left packed, never written to disk."""
+    others = ["Abilities.txt", "Education, Training, and Experience.txt", "Read Me.txt"]
+    data = make_zip(
+        *sample_members(), *((f"db_30_0_text/{name}", b"not read\n") for name in others)
+    )
+    contents = check_archive(io.BytesIO(data), limits=LIMITS)
+    assert set(contents.files) == set(SAMPLE_NAMES)
+    assert contents.not_read == tuple(sorted(others))
+    assert contents.summary()["not_read"] == sorted(others)
+    target = tmp_path / "unpacked"
+    extract_release(io.BytesIO(data), target, limits=LIMITS)
+    assert sorted(path.name for path in target.iterdir()) == SAMPLE_NAMES
 
 
 def test_files_in_two_folders(tmp_path):
