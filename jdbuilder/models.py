@@ -285,9 +285,7 @@ class RevisionQuerySet(models.QuerySet):
     def missing_files(self, formats: tuple[str, ...]) -> RevisionQuerySet:
         """Revisions lacking a stored file in any of `formats`, oldest first."""
         stored = models.Count("rendered_files", filter=Q(rendered_files__format__in=formats))
-        return (
-            self.alias(stored=stored).filter(stored__lt=len(formats)).order_by("finalized_at")
-        )
+        return self.alias(stored=stored).filter(stored__lt=len(formats)).order_by("finalized_at")
 
 
 class JobDescriptionRevision(models.Model):

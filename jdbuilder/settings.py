@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
 JOBS_RESEND_AFTER = int(os.environ.get("JOBS_RESEND_AFTER", "120"))
 # Finished jobs (and their logs) are kept this many days.
 JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "30"))
+# A library export posts up to 1,000 ticked rows (jdbuilder.exports.services.MAX_EXPORT_ITEMS),
+# each one form field: Django's default of 1,000 fields would refuse it before the view could
+# say what is wrong.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1200
+
 # The largest O*NET release zip staff may upload in the admin (docs/onet-import.md).
 ONET_UPLOAD_MAX_BYTES = int(os.environ.get("ONET_UPLOAD_MAX_BYTES", str(300 * 1024 * 1024)))
 

@@ -13,6 +13,7 @@ admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/jobs", health.healthz_jobs, name="healthz_jobs"),
     path("", RedirectView.as_view(pattern_name="roles:list", permanent=False), name="home"),
     path(
         "accounts/login/",
@@ -25,5 +26,6 @@ urlpatterns = [
     path("roles/", include("roles.urls")),
     path("jd/", include("jdbuilder.urls_jd")),
     path("library/", include("jdbuilder.library.urls")),
+    path("exports/", include("jdbuilder.exports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -72,6 +72,7 @@ def pages(catalog, make_final_jd):
         *[(as_manager, f"/jd/{draft.public_id}/edit/{step}/") for step in steps],
         (as_recruiter, "/library/"),
         (as_recruiter, "/library/?q=engineer&sort=title"),
+        (as_recruiter, "/exports/"),
         (as_staff, "/admin/roles/role/"),
         (as_staff, "/admin/roles/task/"),
         (as_staff, "/admin/roles/tool/"),

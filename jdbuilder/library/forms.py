@@ -1,4 +1,4 @@
-"""The library's GET filter form and the POST form that picks JDs for a ZIP."""
+"""The library's GET filter form and the POST form that picks JDs for an export."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from jdbuilder.exports.kinds import ExportKind
+from jdbuilder.exports.services import MAX_EXPORT_ITEMS, too_many_message
 from jdbuilder.models import JobDescriptionQuerySet
 from jdbuilder.vocabulary import EmploymentType, LibrarySort, WorkplaceType
 from roles.models import Role
 
-# A ZIP is built while it streams, but every entry is a PDF rendered or read from the database:
-# bound the work one request can ask for.
-MAX_ZIP_ITEMS = 50
 MAX_QUERY_LENGTH = 100
 
 
@@ -116,7 +115,6 @@ class PublicIdsField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "Select at least one job description to download.",
         "invalid": "The selection could not be read; select the job descriptions again.",
     }
 
@@ -132,31 +130,80 @@ class PublicIdsField(forms.Field):
         return list(dict.fromkeys(ids))  # a row posted twice counts once, order kept
 
 
-class ZipSelectionForm(forms.Form):
-    """The JDs picked for one ZIP: at most MAX_ZIP_ITEMS, each in the user's library."""
+class ExportForm(forms.Form):
+    """What to export: the ticked rows, or everything the page's search matches; and the format.
 
-    ids = PublicIdsField()
+    The revisions are looked up here, in the user's library, never taken from the client:
+    `cleaned_data["revision_ids"]` are the latest revisions of the JDs picked, in the order
+    picked (the rows' order, or the search's sort).
+    """
 
-    def __init__(self, *args: Any, library: JobDescriptionQuerySet, **kwargs: Any) -> None:
+    export_kind = forms.ChoiceField(
+        label="Export as",
+        choices=ExportKind.choices,
+        initial=ExportKind.ZIP,
+        error_messages={
+            "required": "Choose a format for the export.",
+            "invalid_choice": "Choose one of the formats offered: ZIP of PDFs, one PDF or CSV.",
+        },
+    )
+    everything = forms.BooleanField(label="Everything matching this search", required=False)
+    ids = PublicIdsField(required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        library: JobDescriptionQuerySet,
+        matching: JobDescriptionQuerySet,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.library = library
+        self.library = library  # every JD the user may read
+        self.matching = matching  # what the page's search shows, in its order
 
-    def clean_ids(self) -> list[uuid.UUID]:
-        ids = self.cleaned_data["ids"]
-        if len(ids) > MAX_ZIP_ITEMS:
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned.get("everything"):
+            cleaned["revision_ids"] = self._everything_matching()
+        else:
+            cleaned["revision_ids"] = self._selected(cleaned.get("ids") or [])
+        return cleaned
+
+    def _everything_matching(self) -> list[int]:
+        # One more than the cap tells whether there are too many without counting them all.
+        ids = list(
+            self.matching.values_list("latest_revision_id", flat=True)[: MAX_EXPORT_ITEMS + 1]
+        )
+        if not ids:
+            raise ValidationError("No job description matches this search: nothing to export.")
+        if len(ids) > MAX_EXPORT_ITEMS:
             raise ValidationError(
-                f"You selected {len(ids)} job descriptions; one ZIP holds at most "
-                f"{MAX_ZIP_ITEMS}. Select fewer and download the rest in another ZIP.",
+                too_many_message(self.matching.count(), what="This search matches"),
                 code="too_many",
             )
-        found = set(self.library.filter(public_id__in=ids).values_list("public_id", flat=True))
+        return ids
+
+    def _selected(self, ids: list[uuid.UUID]) -> list[int]:
+        if not ids:
+            raise ValidationError(
+                "Select at least one job description to export, or tick “Everything matching "
+                "this search”.",
+                code="required",
+            )
+        if len(ids) > MAX_EXPORT_ITEMS:
+            raise ValidationError(too_many_message(len(ids), what="You selected"), code="too_many")
+        found = dict(
+            self.library.filter(public_id__in=ids).values_list("public_id", "latest_revision_id")
+        )
         missing = len(ids) - len(found)
         if missing:
-            # Not in the library (unknown, a draft, someone else's): refuse the whole ZIP,
+            # Not in the library (unknown, a draft, someone else's): refuse the whole export,
             # without saying which ones exist.
             raise ValidationError(
                 f"{missing} of the selected job descriptions {'is' if missing == 1 else 'are'} "
-                "not in your library; nothing was downloaded.",
+                "not in your library; nothing was exported.",
                 code="not_found",
             )
-        return ids
+        return [found[public_id] for public_id in ids]

@@ -6,5 +6,5 @@ app_name = "library"
 
 urlpatterns = [
     path("", views.library_page, name="index"),
-    path("zip/", views.download_zip, name="zip"),
+    path("export/", views.export, name="export"),
 ]

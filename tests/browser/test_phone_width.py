@@ -2,8 +2,8 @@
 
 Each page is a test of its own, so a failure names the page, its width and the widest element.
 "Reachable" means: a control that is shown lies within the screen's width and, scrolled to,
-is the element under its own centre (nothing covers it). The library and "My job descriptions"
-are also checked with axe at this width.
+is the element under its own centre (nothing covers it). The library, "My job descriptions" and
+the export pages are also checked with axe at this width.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from jdbuilder.documents.formats import FORMATS
+from jdbuilder.exports.services import queue_export
 from jdbuilder.vocabulary import Seniority
 from tests.browser.conftest import ARTIFACTS, SignIn, assert_accessible
 from tests.factories import DraftFactory, ManagerFactory
@@ -116,6 +117,8 @@ def page_urls(manager) -> dict[str, str]:
         posting={"location": "Berlin, Germany", "workplace_type": "remote"},
     )
     final = make_final_jd(manager, title=LONG_TITLE, company_name="Acme Analytics")
+    # Made in-process as this commits (no broker): the page shows a ready export.
+    export = queue_export(owner=manager, revision_ids=[final.latest_revision_id], export_kind="pdf")
     urls = {
         "catalog": reverse("roles:list"),
         "role page": reverse("roles:detail", args=["software-engineer"]),
@@ -129,6 +132,8 @@ def page_urls(manager) -> dict[str, str]:
         "JD page": final.get_absolute_url(),
         "revision page": final.revisions.get().get_absolute_url(),
         "library": reverse("library:index"),
+        "export": reverse("exports:detail", kwargs={"public_id": export.public_id}),
+        "exports": reverse("exports:list"),
     }
     assert list(urls) == PAGES
     return urls
@@ -142,8 +147,10 @@ PAGES = [
     "JD page",
     "revision page",
     "library",
+    "export",
+    "exports",
 ]
-CHECKED_WITH_AXE = {"my job descriptions", "library"}
+CHECKED_WITH_AXE = {"my job descriptions", "library", "export", "exports"}
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +176,7 @@ def problems_by_page(browser, live_server, django_db_setup, django_db_blocker):
                 found[name] = check_page(page, name, live_server.url + path)
         finally:
             context.close()
+            manager.jobs.all().delete()
             for job_description in manager.job_descriptions.all():
                 job_description.delete()
             manager.delete()
@@ -252,9 +260,10 @@ def test_library_menus_and_select_all_work_by_keyboard_on_a_phone(
     rows.nth(3).uncheck()
     expect(page.locator("#selection-count")).to_have_text("19 of 20 on this page selected")
     assert page.evaluate("document.getElementById('select-all').indeterminate")
-    # What the ZIP button would post: those 19 ids, nothing of the select-all box itself.
-    posted = page.evaluate("[...new FormData(document.getElementById('zip-form')).keys()]")
-    assert posted == ["csrfmiddlewaretoken"] + ["ids"] * 19
+    # What the Export button would post: the format and those 19 ids, nothing of the select-all
+    # box itself.
+    posted = page.evaluate("[...new FormData(document.getElementById('export-form')).keys()]")
+    assert posted == ["csrfmiddlewaretoken", "export_kind"] + ["ids"] * 19
     assert_accessible(page)
 
     # The next page starts with nothing ticked, and counts only its own rows.

@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.jobs.services",
         "jdbuilder.mail",
         "jdbuilder.imports.services",
+        "jdbuilder.exports",
     ),
     (
         "jdbuilder.wizard",
@@ -52,6 +53,8 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.notices",
         "jdbuilder.imports",
         "jdbuilder.busy",
+        "jdbuilder.exports.views",
+        "jdbuilder.exports.urls",
         "jdbuilder.jobs",
     ),
     (

@@ -32,7 +32,7 @@ def test_every_route_refuses_a_post_without_a_csrf_token(world, caplog):
 def test_the_walk_finds_every_kind_of_route():
     names = {route.name for route in walk(get_resolver().url_patterns)}
     expected = {"login", "logout", "jd:new", "jd:wizard_step", "jd:reopen", "jd:duplicate"}
-    expected |= {"jd:delete", "library:zip", "admin:login", "admin:roles_role_change"}
+    expected |= {"jd:delete", "library:export", "admin:login", "admin:roles_role_change"}
     assert expected <= names
 
 

@@ -31,8 +31,9 @@ def test_the_same_posts_with_a_valid_token_are_accepted(world):
 
     manager = csrf_client(world.manager)
     token = manager_token = valid_token(manager, "/jd/new/")
-    zip_body = {"ids": [str(world.final.public_id)], "csrfmiddlewaretoken": token}
-    assert manager.post("/library/zip/", zip_body).status_code == 200
+    export = {"ids": [str(world.final.public_id)], "export_kind": "zip"}
+    response = manager.post("/library/export/", {**export, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response.url.startswith("/exports/")
 
     wizard = reverse("jd:wizard_step", kwargs={"public_id": world.draft.public_id, "step": "role"})
     fields = form_on_page(manager, wizard)

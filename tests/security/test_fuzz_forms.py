@@ -7,9 +7,7 @@ What each example must satisfy, and how examples are isolated: tests/security/fu
 from __future__ import annotations
 
 import datetime
-import io
 import uuid
-import zipfile
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -18,8 +16,9 @@ from django.utils import timezone
 from hypothesis import strategies as st
 
 from jdbuilder.documents.formats import FORMATS
+from jdbuilder.jobs.models import Job, JobKind
 from jdbuilder.library.forms import LibraryFilterForm
-from jdbuilder.models import JobDescription
+from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import export_revision
 from jdbuilder.vocabulary import Status
 from roles.models import Role
@@ -117,10 +116,17 @@ def test_library_filters_survive_hostile_queries(library_jds, manager):
     check()
 
 
-def test_library_zip_survives_hostile_selections(library_jds, manager):
+def test_library_export_survives_hostile_selections(library_jds, manager):
+    """Whatever is posted, an export queues only JDs the user may read (at most the two posted
+    real ones), or answers 400 and queues nothing; nothing else changes."""
     client = browser_client(manager)
     mine = [str(jd.public_id) for jd in library_jds["mine"]]
     others = [str(library_jds["theirs"].public_id), str(library_jds["draft"].public_id)]
+    readable = set(
+        JobDescriptionRevision.objects.filter(job_description__public_id__in=mine).values_list(
+            "pk", flat=True
+        )
+    )
     variants = [
         mine[0].upper(),
         "{" + mine[0] + "}",
@@ -131,11 +137,17 @@ def test_library_zip_survives_hostile_selections(library_jds, manager):
 
     @fuzz(
         30,
-        examples=[{"data": {"ids": ["\x00", mine[0]]}, "extra_ids": [], "encoding": "urlencoded"}],
+        examples=[
+            {
+                "data": {"ids": ["\x00", mine[0]], "export_kind": "zip"},
+                "extra_ids": [],
+                "encoding": "urlencoded",
+            }
+        ],
         data=mutated(
-            {"ids": mine},
-            extra_names=["q", "page", "sort"],
-            pool=[*mine, *others, *variants, str(uuid.UUID(int=0))],
+            {"ids": mine, "export_kind": "zip"},
+            extra_names=["q", "page", "sort", "everything"],
+            pool=[*mine, *others, *variants, str(uuid.UUID(int=0)), "csv", "pdf", "combined"],
         ),
         extra_ids=st.lists(st.uuids().map(str), max_size=2),
         encoding=encodings(),
@@ -143,16 +155,20 @@ def test_library_zip_survives_hostile_selections(library_jds, manager):
     def check(data, extra_ids, encoding):
         if extra_ids:
             data = {**data, "ids": data.get("ids", []) + extra_ids}
-        response = post(client, "/library/zip/", data, encoding)
-        body = drain(response)
+        before = set(Job.objects.values_list("pk", flat=True))
+        response = post(client, "/library/export/", data, encoding)
+        drain(response)
         assert_no_server_error(response, data)
-        assert_unchanged(saved, response, data)  # rendered PDFs are kept; nothing else changes
-        if response.status_code == 200:
-            names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-            assert 1 <= len(names) <= 2, (names, data)
-            assert all(name.endswith(".pdf") for name in names)
+        assert_unchanged(saved, response, data)
+        queued = list(Job.objects.exclude(pk__in=before))
+        if response.status_code == 302:
+            [job] = queued
+            assert job.kind == JobKind.EXPORT and job.owner == manager
+            assert 1 <= len(job.params["revision_ids"]) <= 2, (job.params, data)
+            assert set(job.params["revision_ids"]) <= readable, (job.params, data)
         else:
             assert response.status_code == 400, data
+            assert queued == [], data
 
     check()
 

@@ -15,7 +15,7 @@ from tests.support.catalog import catalog_is_loaded, load_seed_catalog
 from tests.support.jds import make_final_jd
 
 LIBRARY = "/library/"
-ZIP = "/library/zip/"
+EXPORT = "/library/export/"
 RENDERED: list[str] = []
 
 

@@ -178,9 +178,10 @@ class TestPagination:
         assert len(rows(second)) == 5
         assert set(rows(first)).isdisjoint(rows(second))
         assert rows(first)[0] == "Clone 00" and rows(second)[-1] == "Clone source"
-        # The ZIP form posts back to the same filtered page, so its errors show that page.
+        # The export form posts with the same filters, so "everything matching" exports what
+        # the page shows and its errors show that page.
         assert (
-            'action="/library/zip/?q=clone&amp;workplace_type=remote&amp;sort=title&amp;page=2"'
+            'action="/library/export/?q=clone&amp;workplace_type=remote&amp;sort=title&amp;page=2"'
             in (second.content.decode())
         )
 
@@ -197,8 +198,9 @@ class TestQueryCount:
             assert len(rows(client.get(LIBRARY))) == 3
         with CaptureQueriesContext(connection) as with_filters:
             assert len(rows(client.get(LIBRARY, filtered))) == 3
-        # session, user, permissions (2), roles for the filter, count, page; +1 to check a role
-        assert (len(plain), len(with_filters)) == (7, 8)
+        # session, user, permissions (2), roles for the filter, count, page, the user's current
+        # exports; +1 to check a role
+        assert (len(plain), len(with_filters)) == (8, 9)
         clone_issued(source, 27, prefix="More")
         with django_assert_num_queries(len(plain)):
             assert len(rows(client.get(LIBRARY))) == 20

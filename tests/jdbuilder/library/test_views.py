@@ -12,10 +12,15 @@ from django.test import Client
 from django.urls import reverse
 
 from jdbuilder.documents.formats import FORMATS
-from jdbuilder.services import RoleChoice, finalize_job_description, save_step
+from jdbuilder.services import (
+    RoleChoice,
+    export_revision,
+    finalize_job_description,
+    save_step,
+)
 from tests.jdbuilder.library.support import (
+    EXPORT,
     LIBRARY,
-    ZIP,
     SharedRows,
     client_for,
     draft,
@@ -53,7 +58,7 @@ class TestWhoSeesWhat(SharedRows):
     def test_anonymous_users_are_sent_to_sign_in(self, jds):
         response = Client().get(LIBRARY)
         assert response.status_code == 302 and response.url.startswith("/accounts/login/")
-        response = Client().post(ZIP, {"ids": [str(jds["owner_a"].public_id)]})
+        response = Client().post(EXPORT, {"ids": [str(jds["owner_a"].public_id)]})
         assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
     def test_the_nav_links_the_library_for_recruiters_and_staff_only(self, people, jds):
@@ -102,6 +107,10 @@ class TestRows:
     ):
         first = make_final_jd(people["owner"], title="Platform Engineer")
         second = make_final_jd(people["owner"], title="Revenue Analyst", slug="data-analyst")
+        for jd in (first, second):  # what the workers store at finalize
+            for export_format in FORMATS.values():
+                if export_format.stored:
+                    export_revision(revision=jd.latest_revision, export_format=export_format)
         client = client_for(people["recruiter"])
         page = BeautifulSoup(client.get(LIBRARY).content, "html.parser")
         for jd in (first, second):
@@ -180,9 +189,11 @@ class TestMarkup:
             people["owner"], title=HOSTILE[:150], company_name=HOSTILE, location=HOSTILE
         )
         clone_issued(source, 21)
-        # A ZIP refused on a page whose query string also has an invalid filter: every message.
+        # An export refused on a page whose query string also has an invalid filter: every
+        # message, and the export form as it was posted.
         response = client_for(people["recruiter"]).post(
-            f"{ZIP}?finalized_from=notadate&q=%3Cscript&page=1", {"ids": []}
+            f"{EXPORT}?finalized_from=notadate&q=%3Cscript&page=1",
+            {"ids": [], "export_kind": "csv"},
         )
         assert response.status_code == 400
         html = response.content.decode()

@@ -1,8 +1,9 @@
-"""A ZIP archive written while it is sent: entries go out as soon as each one is compressed.
+"""A ZIP archive written as it is built: each entry goes out as soon as it is compressed.
 
 `zipfile` can write to a stream that cannot seek: it then puts each entry's sizes and CRC in a
 data descriptor after the data. The sink below is such a stream, drained by a generator after
-every entry, so the server holds one entry at a time, never the whole archive.
+every entry, so the writer holds one entry at a time (one PDF and its compressed copy), never
+the whole archive, however many entries it has.
 """
 
 from __future__ import annotations
@@ -53,22 +54,28 @@ class Entry:
     content: Callable[[], bytes]
 
 
-def unique_names(names: Iterable[str]) -> list[str]:
-    """The names in order, with `-2`, `-3`... added before the extension to any repeat.
+class UniqueNames:
+    """Hands out names as given, with `-2`, `-3`... added before the extension to any repeat.
 
     Compared without case: archives are unpacked on case-insensitive file systems too.
     """
-    taken: set[str] = set()
-    result = []
-    for name in names:
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def add(self, name: str) -> str:
         path = PurePosixPath(name)
         candidate, counter = name, 1
-        while candidate.casefold() in taken:
+        while candidate.casefold() in self._taken:
             counter += 1
             candidate = f"{path.stem}-{counter}{path.suffix}"
-        taken.add(candidate.casefold())
-        result.append(candidate)
-    return result
+        self._taken.add(candidate.casefold())
+        return candidate
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    taken = UniqueNames()
+    return [taken.add(name) for name in names]
 
 
 def _zip_time(moment: datetime.datetime) -> tuple[int, int, int, int, int, int]:
@@ -78,7 +85,11 @@ def _zip_time(moment: datetime.datetime) -> tuple[int, int, int, int, int, int]:
 
 
 def stream_zip(entries: Iterable[Entry]) -> Iterator[bytes]:
-    """Yield the archive of `entries` piece by piece: one piece per entry, then the directory."""
+    """Yield the archive of `entries` piece by piece: one piece per entry, then the directory.
+
+    `entries` is read lazily: the next entry is asked for only after the previous one's piece
+    has been taken.
+    """
     sink = _Sink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         for entry in entries:
