@@ -44,10 +44,11 @@ worker_class = "sync"
 workers = _int("WEB_CONCURRENCY", min(2 * _cores() + 1, 8))
 
 # A sync worker busy for more than `timeout` seconds is killed and replaced, and for a sync
-# worker a streamed response counts as one piece of work. A JD renders to PDF in about 1 s here
-# (1 to 4 s for a large one), and each revision's PDF is rendered once, on its first download;
-# the library's ZIP of up to 50 PDFs may have to render them all while it streams: 120 s lets
-# such a ZIP finish on this machine while still ending a runaway request.
+# worker a streamed response counts as one piece of work. No request renders a PDF (the Celery
+# workers do, docs/workers.md); the longest requests left are the admin's O*NET upload (up to
+# ONET_UPLOAD_MAX_BYTES, stored in chunks) and an export's download streamed from the database
+# (a ZIP of 1,000 PDFs is about 30 MB): 120 s lets those finish on a slow link behind a
+# buffering proxy while still ending a runaway request.
 timeout = _int("GUNICORN_TIMEOUT", 120)
 
 # On a restart or shutdown (SIGTERM, SIGHUP), requests already running get as long to finish as
