@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 
 from bench import wizard
 from bench.config import BASE_DIR
@@ -66,16 +67,18 @@ def _flush() -> None:
 @contextlib.contextmanager
 def sent_to_broker() -> Iterator[None]:
     """Tasks sent to Redis, as in production, instead of run in this process."""
-    conf = celery_app.conf
-    # Configured from Django's settings with the CELERY_ namespace: set the namespaced names.
-    saved = conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_BROKER_URL
-    conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_BROKER_URL = False, REDIS_URL
+    pools = celery_app._pool, celery_app.amqp._producer_pool
+    # Connection pools of their own for this broker, closed and dropped afterwards.
+    celery_app._pool = celery_app.amqp._producer_pool = None
     _flush()
     try:
-        yield
+        # The app reads Django's settings (the CELERY_ names) whenever it looks at its conf.
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=REDIS_URL):
+            yield
     finally:
-        conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_BROKER_URL = saved
-        celery_app.pool.force_close_all()
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+        celery_app._pool, celery_app.amqp._producer_pool = pools
         _flush()
 
 
