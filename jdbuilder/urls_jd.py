@@ -42,6 +42,7 @@ urlpatterns = [
         autosave.wizard_autosave,
         name="wizard_autosave",
     ),
+    path("<uuid:public_id>/finalize/", views.finalize, name="finalize"),
     path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),
     path("<uuid:public_id>/duplicate/", views.duplicate, name="duplicate"),
     path("<uuid:public_id>/delete/", views.delete, name="delete"),

@@ -15,13 +15,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
-from jdbuilder.services import start_draft
-from jdbuilder.vocabulary import WorkplaceType
+from jdbuilder.services import DraftChanged, finalize_job_description, start_draft
+from jdbuilder.vocabulary import WizardStep, WorkplaceType
 from roles.models import Role
 
 CREATE_PERMISSION = "jdbuilder.add_jobdescription"
@@ -194,6 +195,51 @@ def revision_detail(request: HttpRequest, public_id, number: int) -> HttpRespons
 
 def _own(request: HttpRequest, public_id) -> JobDescription:
     return get_object_or_404(JobDescription.objects.editable_by(request.user), public_id=public_id)
+
+
+def _step_url(job_description: JobDescription, step: str) -> str:
+    return reverse("jd:wizard_step", kwargs={"public_id": job_description.public_id, "step": step})
+
+
+# The version the review page was read at: the wizard form's field (jdbuilder.wizard.views).
+PAGE_VERSION_FIELD = "jd_version"
+
+
+@require_POST
+@login_required
+def finalize(request: HttpRequest, public_id) -> HttpResponse:
+    """The review page's "Finalize": issue the draft as its next revision, as the page showed it.
+
+    Its own small view rather than the wizard's last step: nothing of the wizard's forms is
+    needed to freeze what is saved, and the PDFs are queued, not rendered, so it answers fast.
+    """
+    job_description = _own(request, public_id)
+    if job_description.is_final:
+        messages.info(request, f"Already finalized as revision {job_description.revision}.")
+        return redirect(job_description)
+    unsaved = job_description.first_unsaved_step(
+        step for step in WizardStep if step != WizardStep.REVIEW
+    )
+    if unsaved is not None:
+        title = WizardStep(unsaved).label
+        messages.warning(request, f"Please complete “{title}” before finalizing.")
+        return redirect(_step_url(job_description, unsaved))
+    version = request.POST.get(PAGE_VERSION_FIELD, "")
+    try:
+        revision = finalize_job_description(
+            job_description=job_description,
+            user=request.user,
+            expected_version=int(version) if version.isdigit() else -1,
+        )
+    except DraftChanged:  # AlreadyFinal too: finalized in another tab meanwhile
+        messages.warning(
+            request,
+            "This draft changed after you opened the review page (in another tab or window). "
+            "Here it is as it stands now: check it, then finalize again.",
+        )
+        return redirect(_step_url(job_description, WizardStep.REVIEW))
+    messages.success(request, f"Finalized as revision {revision.number}.")
+    return redirect(job_description)
 
 
 @require_POST

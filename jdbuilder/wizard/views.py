@@ -31,7 +31,12 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.models import JobDescription
-from jdbuilder.services import DraftChanged, StepSaved, finalize_job_description, save_step
+from jdbuilder.services import (
+    DraftChanged,
+    StepSaved,
+    finalize_job_description,
+    save_step,
+)
 from jdbuilder.vocabulary import WizardStep
 from jdbuilder.wizard import forms, formsets, rows
 from jdbuilder.wizard.conflicts import MERGE_NEXT, MERGE_VERSION, ConflictMixin
@@ -165,15 +170,12 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         Replaces formtools' revalidation of every step's stored POST: a saved step's choices are
         on the draft, and a step left with input not yet valid keeps that input.
         """
-        chosen = self.job_description.chosen
-        for step in self.get_form_list():
-            if step == self.steps.last:
-                break
-            if self.storage.has_unsaved_input(step) or not chosen.is_saved(step):
-                messages.warning(
-                    self.request, f"Please complete “{STEP_TITLES[step]}” before finalizing."
-                )
-                return self.save_and_redirect(self.steps.last, form, next_step=step)
+        step = self.job_description.first_unsaved_step(list(self.get_form_list())[:-1])
+        if step is not None:
+            messages.warning(
+                self.request, f"Please complete “{STEP_TITLES[step]}” before finalizing."
+            )
+            return self.save_and_redirect(self.steps.last, form, next_step=step)
         return self.done([form], **kwargs)
 
     def done(self, form_list, **kwargs):

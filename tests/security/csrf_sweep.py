@@ -128,6 +128,7 @@ ROUTES: dict[str, Builder] = {
         for s, _ in STEPS
     ],
     "jd:reopen": _mine("jd:reopen", lambda w: w.final),
+    "jd:finalize": _mine("jd:finalize", lambda w: w.draft),
     "jd:duplicate": _mine("jd:duplicate", lambda w: w.final),
     "jd:delete": _mine("jd:delete", lambda w: w.draft),
     "library:index": lambda w: [(reverse("library:index"), "manager")],
