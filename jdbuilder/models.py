@@ -161,6 +161,9 @@ class JobDescription(models.Model):
     # The quality checks' summary of the draft as it stands (score, errors, warnings), kept so
     # lists show it without re-running the checks per row.
     quality = models.JSONField(default=dict, blank=True)
+    # What `quality` was computed from: the digest of the snapshot the checks read
+    # (services.checked_digest). Finalizing reuses `quality` when the snapshot it takes has it.
+    quality_of = models.CharField(max_length=64, blank=True, default="")
     # Bumped on every save of a step, so a stale tab's save is refused instead of winning.
     lock_version = models.PositiveIntegerField(default=0)
     duplicated_from = models.ForeignKey(
@@ -217,6 +220,15 @@ class JobDescription(models.Model):
         self.choices = chosen.to_json()
         self.__dict__["_chosen"] = (self.choices, chosen)
 
+    def first_unsaved_step(self, steps) -> str | None:
+        """The first of `steps` not saved yet, or left with input not yet valid: finalizing
+        waits for it. None when every one is saved."""
+        chosen = self.chosen
+        for step in steps:
+            if step in self.pending_input or not chosen.is_saved(step):
+                return step
+        return None
+
     @property
     def is_final(self) -> bool:
         return self.status == Status.FINAL
@@ -244,6 +256,7 @@ class JobDescription(models.Model):
             pending_input=self.pending_input,
             current_step=WizardStep.ROLE,
             quality=self.quality,
+            quality_of=self.quality_of,
             duplicated_from=self,
         )
 
@@ -261,6 +274,7 @@ class JobDescription(models.Model):
             pending_input=self.pending_input,
             current_step=self.current_step,
             quality=self.quality,
+            quality_of=self.quality_of,
             lock_version=F("lock_version") + 1,
             updated_at=timezone.now(),
         )

@@ -7,7 +7,9 @@ draft's score matches its choices and every save is version-checked.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -21,6 +23,7 @@ from jdbuilder.jobs.models import Job
 from jdbuilder.jobs.progress import Progress
 from jdbuilder.jobs.services import queue_render
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
+from jdbuilder.snapshots import read_snapshot
 from jdbuilder.vocabulary import ROLE_DEPENDENT_STEPS, Seniority, Status, WizardStep
 from roles.models import Role
 
@@ -66,7 +69,7 @@ def start_draft(*, owner, role: Role, seniority: str = Seniority.MID) -> JobDesc
         choices=default_choices(RoleCatalog(role), seniority=seniority).to_json(),
         current_step=WizardStep.ROLE,
     )
-    draft.quality = score(draft)
+    draft.quality, draft.quality_of = score_draft(draft)
     draft.save()
     return draft
 
@@ -105,7 +108,7 @@ def save_step(
             for restarted in saved.restarted:
                 pending.pop(restarted, None)
         jd.choose(chosen)
-        jd.quality = score(jd)
+        jd.quality, jd.quality_of = score_draft(jd)
     jd.pending_input = pending
     jd.current_step = next_step
     if not jd.save_draft(expected_version=expected_version):
@@ -129,6 +132,31 @@ def score(source: JobDescription | JobDescriptionRevision) -> dict:
     return run_checks(build_document(source)).summary()
 
 
+# Snapshot keys the checks never read: they name the JD and its revision, and change on reopen.
+NOT_CHECKED = frozenset({"public_id", "revision"})
+
+
+def checked_digest(snapshot: dict[str, Any]) -> str:
+    """A digest of what the quality checks read in `snapshot` (all but NOT_CHECKED)."""
+    checked = {key: value for key, value in snapshot.items() if key not in NOT_CHECKED}
+    text = json.dumps(checked, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def score_draft(draft: JobDescription) -> tuple[dict, str]:
+    """The draft's summary (as `score`) and the digest of the snapshot it was computed from."""
+    snapshot = take_snapshot(draft)
+    return run_checks(read_snapshot(snapshot)).summary(), checked_digest(snapshot)
+
+
+def _revision_quality(draft: JobDescription, snapshot: dict[str, Any]) -> dict:
+    """The summary of the revision being issued: the draft's own when the checks would read the
+    same texts (nothing saved and no catalog text changed since it was computed), else anew."""
+    if draft.quality and draft.quality_of == checked_digest(snapshot):
+        return draft.quality
+    return run_checks(read_snapshot(snapshot)).summary()
+
+
 @transaction.atomic
 def finalize_job_description(
     *, job_description: JobDescription, user, expected_version: int
@@ -143,13 +171,14 @@ def finalize_job_description(
         raise AlreadyFinal
     if locked.lock_version != expected_version:
         raise DraftChanged
+    snapshot = take_snapshot(locked)
     revision = JobDescriptionRevision(
         job_description=locked,
         number=locked.revision,
-        snapshot=take_snapshot(locked),
+        snapshot=snapshot,
         finalized_by=user,
+        quality=_revision_quality(locked, snapshot),
     )
-    revision.quality = score(revision)
     revision.save()
     locked.status = Status.FINAL
     locked.latest_revision = revision
@@ -157,7 +186,7 @@ def finalize_job_description(
     locked.save(update_fields=["status", "latest_revision", "lock_version", "updated_at"])
     job_description.status, job_description.lock_version = locked.status, locked.lock_version
     job_description.latest_revision = revision
-    queue_render(revision=revision)
+    queue_render(revision=revision, new=True)
     return revision
 
 

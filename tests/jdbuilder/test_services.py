@@ -16,7 +16,7 @@ from jdbuilder.services import (
     score,
     start_draft,
 )
-from roles.models import Role
+from roles.models import Role, Skill
 from tests.factories import full_posting
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,58 @@ def test_a_new_role_restarts_its_steps_and_a_new_seniority_the_skills(draft):
     assert not saved.role_changed and saved.restarted == ("skills",)
     raised = [s.level for s in stored(draft).chosen.skills]
     assert raised != levels and all(new >= old for new, old in zip(raised, levels, strict=True))
+
+
+class TestTheRevisionsScore:
+    """Finalizing keeps the draft's score when the checks would read the same texts, and
+    scores again when they would not (a catalog text changed since the last save)."""
+
+    @pytest.fixture
+    def checks_run(self, monkeypatch):
+        import jdbuilder.services as services
+
+        runs = []
+        real = services.run_checks
+
+        def counted(document):
+            runs.append(document.title)
+            return real(document)
+
+        monkeypatch.setattr(services, "run_checks", counted)
+        return runs
+
+    def test_the_drafts_score_is_kept_when_nothing_changed(self, draft, checks_run):
+        save(draft, "posting", value=dataclasses.replace(draft.chosen.posting, company_name="Acme"))
+        checks_run.clear()
+        revision = finalize_job_description(
+            job_description=draft, user=draft.owner, expected_version=draft.lock_version
+        )
+        assert checks_run == []  # nothing to check again
+        assert revision.quality == stored(draft).quality == score(revision)
+
+    def test_a_reopened_jd_keeps_it_too(self, draft, checks_run):
+        finalize_job_description(
+            job_description=draft, user=draft.owner, expected_version=draft.lock_version
+        )
+        draft.reopen()
+        checks_run.clear()
+        second = finalize_job_description(
+            job_description=draft, user=draft.owner, expected_version=draft.lock_version
+        )
+        assert second.number == 2 and checks_run == []
+        assert second.quality == score(second)
+
+    def test_a_catalog_text_changed_since_the_last_save_is_scored_again(self, draft, checks_run):
+        skill = Skill.objects.get(pk=draft.chosen.skills[0].skill)  # named in the snapshot
+        skill.name = "Rockstar ninja coding"
+        skill.save()
+        checks_run.clear()
+        revision = finalize_job_description(
+            job_description=draft, user=draft.owner, expected_version=draft.lock_version
+        )
+        assert len(checks_run) == 1
+        assert "Rockstar ninja coding" in {line["name"] for line in revision.snapshot["skills"]}
+        assert revision.quality == score(revision)
 
 
 def test_finalizing_points_the_jd_at_its_revision_and_exports_are_stored_once(draft):
