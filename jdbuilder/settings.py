@@ -110,9 +110,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # waiting up to `timeout` seconds for it, instead of failing at once with "database is
     # locked" when a reading transaction later tries to write while another one writes (an
     # O*NET import during sign-ins). What still waits too long gets jdbuilder/busy.py's 503.
+    # WAL: readers never wait for the writer (pages stay readable during an import), and a
+    # commit appends to the log instead of rewriting pages through a rollback journal;
+    # synchronous=NORMAL syncs the log at checkpoints, not at every commit, which in WAL mode
+    # keeps the database consistent after a crash of the app or the OS, at the risk of losing
+    # the last commits on a power loss (PostgreSQL is the production database).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         transaction_mode="IMMEDIATE",
         timeout=float(os.environ.get("DATABASE_BUSY_TIMEOUT", "20")),
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
 
 # Caches and sessions that every app server shares (docs/deploy.md).
