@@ -157,20 +157,28 @@ def _notify(path: str, job: Job) -> None:
 # --- render jobs: the stored formats of each issued revision -------------------------------------
 
 
-def queue_render(*, revision) -> Job:
-    """The revision's active render job, made (and queued on commit) if there is none."""
+def queue_render(*, revision, new: bool = False) -> Job:
+    """The revision's active render job, made (and queued on commit) if there is none.
+
+    `new`: the revision is being issued in this transaction, so it has no job yet and no other
+    request can see it: the job is made without looking for one (finalizing is timed).
+    """
+    if new:
+        return _render_job(revision)
     job = Job.objects.active().of_kind(JobKind.RENDER).filter(revision=revision).first()
     if job is not None:
         return job
     try:
         with transaction.atomic():
-            job = Job.objects.create(
-                kind=JobKind.RENDER,
-                revision=revision,
-                title=f"PDFs of {revision}"[:200],
-            )
+            return _render_job(revision)
     except IntegrityError:  # another request queued it at the same moment
         return Job.objects.active().of_kind(JobKind.RENDER).get(revision=revision)
+
+
+def _render_job(revision) -> Job:
+    job = Job.objects.create(
+        kind=JobKind.RENDER, revision=revision, title=f"PDFs of {revision}"[:200]
+    )
     enqueue(job)
     return job
 
