@@ -31,6 +31,7 @@ PROFILES = [
     "get-review",
     "post",
     "preview",
+    "finalize",
     "role",
     "minimal",
     "pdf",

@@ -1,8 +1,8 @@
 """`python -m bench.run --profile NAME`: cProfile of one in-process benchmark, printed.
 
 NAME is one of `bench.config.PROFILES`: the wizard step (GET, skills), a step POST (skills),
-the live preview, the role page, the minimal view, a rendering PDF download, the stored-copy
-download, the WhiteNoise static file, or the role search queries.
+the live preview, the review step's finalize, the role page, the minimal view, a worker's PDF
+render, the stored-copy download, the WhiteNoise static file, or the role search queries.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import cProfile
 import pstats
 from collections.abc import Callable
 
-from bench import benchmarks, wizard
+from bench import benchmarks, wizard, workers
 from bench.fixtures import BenchContext
 
 
@@ -51,10 +51,22 @@ def _calls(ctx: BenchContext) -> dict[str, Callable[[], object]]:
 
 def profile(name: str, ctx: BenchContext, count: int) -> None:
     """Run benchmark `name` 3 times untimed, then `count` times under cProfile; print the stats."""
+    if name == "finalize":  # as bench.workers measures it: each render sent to Redis
+        with workers.sent_to_broker():
+            post = workers.FinalizePost(ctx.client, workers.finalizable_draft(ctx))
+
+            def finalize_once() -> None:
+                post.prepare()
+                post()
+
+            return _profile(name, finalize_once, count)
     calls = _calls(ctx)
     if name not in calls:
         raise SystemExit(f"{name}: not available (its route is not there yet)")
-    fn = calls[name]
+    _profile(name, calls[name], count)
+
+
+def _profile(name: str, fn: Callable[[], object], count: int) -> None:
     for _ in range(3):
         fn()
     profiler = cProfile.Profile()

@@ -1,6 +1,6 @@
 """The background work's benchmarks: what a request still does, and what a worker takes.
 
-- the review step's "Finalize" POST, messages sent to a real broker and no worker running,
+- the review page's "Finalize" POST, messages sent to a real broker and no worker running,
   against the signed-in view returning "ok" (<= 5x: the PDFs are queued, not rendered);
 - from a finalize (committed) to both stored PDFs, with one real worker process (reported);
 - an export of 200 JDs (a ZIP of their stored PDFs) by that worker: wall time, and the worker's
@@ -24,9 +24,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import kombu.pools
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from bench import wizard
 from bench.config import BASE_DIR
@@ -67,27 +69,27 @@ def _flush() -> None:
 @contextlib.contextmanager
 def sent_to_broker() -> Iterator[None]:
     """Tasks sent to Redis, as in production, instead of run in this process."""
-    pools = celery_app._pool, celery_app.amqp._producer_pool
-    # Connection pools of their own for this broker, closed and dropped afterwards.
-    celery_app._pool = celery_app.amqp._producer_pool = None
     _flush()
     try:
         # The app reads Django's settings (the CELERY_ names) whenever it looks at its conf.
         with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=REDIS_URL):
             yield
     finally:
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool, celery_app.amqp._producer_pool = pools
+        # kombu keeps one connection pool per broker URL for the whole process, and the app
+        # keeps a reference to it: close and forget both, so the next use starts afresh.
+        kombu.pools.reset()
+        celery_app._pool = celery_app.amqp._producer_pool = None
         _flush()
 
 
 class FinalizePost(wizard.StepPost):
-    """The review step's "Finalize", on a draft reopened (untimed) before each POST."""
+    """The review page's "Finalize" button (it posts the page's form to `jd:finalize`), on a
+    draft reopened (untimed) before each POST."""
 
     def __init__(self, client, draft: JobDescription) -> None:
         super().__init__(client, draft, "review")
         self.data.pop(wizard.GOTO_FIELD, None)
+        self.url = reverse("jd:finalize", kwargs={"public_id": draft.public_id})
 
     def prepare(self) -> None:
         self.draft.refresh_from_db()
@@ -146,12 +148,16 @@ class Worker:
         env = {
             **os.environ,
             "CELERY_BROKER_URL": REDIS_URL,
+            "LOG_LEVEL": "INFO",
             "DATABASE_URL": os.environ["DATABASE_URL"],
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "bench.settings"),
         }
         command = [sys.executable, "-m", "celery", "-A", "jdbuilder", "worker"]
-        command += ["--pool", "solo", "--loglevel", "WARNING", "--without-heartbeat"]
+        # INFO for the "ready." line that says it takes messages (WeasyPrint's own INFO lines
+        # are turned off in the settings).
+        command += ["--pool", "solo", "--loglevel", "INFO", "--without-heartbeat"]
         command += ["--without-gossip", "--without-mingle"]
+        self.log.write_bytes(b"")
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
                 command, cwd=BASE_DIR, env=env, stdout=out, stderr=out, start_new_session=True
@@ -166,6 +172,9 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+    def ready(self) -> bool:
+        return b" ready." in self.log.read_bytes()
 
     def peak_mb(self) -> float:
         with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
@@ -250,7 +259,7 @@ def export_rows(ctx: BenchContext, workdir: Path) -> list[Row]:
     peaks, walls, sizes = {}, {}, {}
     for count in EXPORT_COUNTS:
         with Worker(workdir / f"worker-export-{count}.log") as worker:
-            _wait(_ping, timeout=60, what="worker start")
+            _wait(worker.ready, timeout=60, what="worker start")
             start_peak = worker.peak_mb()
             started = time.perf_counter()
             job = queue_export(owner=ctx.user, revision_ids=revision_ids[:count], export_kind="zip")
@@ -295,10 +304,6 @@ def export_rows(ctx: BenchContext, workdir: Path) -> list[Row]:
     ]
 
 
-def _ping() -> bool:
-    return bool(celery_app.control.inspect(timeout=0.5).ping())
-
-
 def worker_rows(ctx: BenchContext, workdir: Path, *, repeat: int) -> list[Row]:
     names = (
         "finalize to both stored PDFs, one worker",
@@ -314,7 +319,7 @@ def worker_rows(ctx: BenchContext, workdir: Path, *, repeat: int) -> list[Row]:
         connection.close()
     with sent_to_broker():
         with Worker(workdir / "worker.log") as worker:
-            _wait(_ping, timeout=60, what="worker start")
+            _wait(worker.ready, timeout=60, what="worker start")
             rows = [finalize_to_stored(ctx, worker, repeat=repeat)]
         rows += export_rows(ctx, workdir)
     return rows
