@@ -133,6 +133,10 @@ def latest_snapshot_text(path: str) -> KeyTextTransform:
     return KeyTextTransform(last, expression)
 
 
+# The `choices` of a preview's copy (JobDescription.lay_over): not JSON, so no save can store it.
+NOT_SAVED = object()
+
+
 class JobDescription(models.Model):
     """A job description while it is built, and the pointer to its issued revisions.
 
@@ -218,6 +222,12 @@ class JobDescription(models.Model):
     def choose(self, chosen: DraftChoices) -> None:
         """Set the choices (not saved): `choices` becomes their JSON, `chosen` them, unparsed."""
         self.choices = chosen.to_json()
+        self.__dict__["_chosen"] = (self.choices, chosen)
+
+    def lay_over(self, chosen: DraftChoices) -> None:
+        """Give a copy that is never saved (the live preview's) these choices, typed only: their
+        JSON is not made (a third of a preview's own work), and saving the copy fails."""
+        self.choices = NOT_SAVED
         self.__dict__["_chosen"] = (self.choices, chosen)
 
     def first_unsaved_step(self, steps) -> str | None:

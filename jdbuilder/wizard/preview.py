@@ -125,7 +125,7 @@ def overlaid(job_description: JobDescription, step: str, form: Any) -> JobDescri
         pending_input=jd.pending_input,
         lock_version=jd.lock_version,
     )
-    copy.choose(chosen)
+    copy.lay_over(chosen)
     return copy
 
 

@@ -4,13 +4,18 @@ placeholder it shows instead when nothing is cached, and the frame used without 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from jdbuilder.catalog import RoleCatalog
 from jdbuilder.models import JobDescription
 from jdbuilder.wizard import preview
+from jdbuilder.wizard.views import STEPS
 from roles.models import Role, Skill
 from tests.factories import DraftFactory, ManagerFactory
 from tests.support.wizard import PLACEHOLDER, WizardDriver, valid_posting
@@ -110,6 +115,28 @@ def test_a_valid_list_step_is_laid_over_the_draft(wizard):
     assert text in [
         r.text for r in JobDescription.objects.get(pk=wizard.jd.pk).chosen.responsibilities
     ]
+
+
+def test_the_copy_the_preview_lays_input_over_can_never_be_saved(wizard):
+    """The overlay's copy carries its choices typed only (no JSON made): a save fails loudly
+    instead of writing anything, and the draft keeps what it had."""
+    jd = JobDescription.objects.select_related("role").get(pk=wizard.jd.pk)
+    data = {**wizard.fields("posting"), "posting-company_name": ["Typed Inc"]}
+    form = preview.step_form(
+        dict(STEPS)["posting"],
+        step="posting",
+        job_description=jd,
+        catalog=RoleCatalog.for_draft(jd),
+        data=QueryDict(urlencode(data, doseq=True)),
+    )
+    copy = preview.overlaid(jd, "posting", form)
+    assert copy is not jd and copy.chosen.posting.company_name == "Typed Inc"
+    before = JobDescription.objects.values("choices", "lock_version").get(pk=wizard.jd.pk)
+    with pytest.raises(TypeError), transaction.atomic():
+        copy.save()
+    with pytest.raises(TypeError), transaction.atomic():
+        copy.save_draft(expected_version=copy.lock_version)
+    assert JobDescription.objects.values("choices", "lock_version").get(pk=wizard.jd.pk) == before
 
 
 def test_typed_markup_is_escaped_in_the_preview(wizard):
