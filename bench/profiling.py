@@ -11,21 +11,21 @@ import cProfile
 import pstats
 from collections.abc import Callable
 
-from bench import benchmarks, wizard, workers
+from bench import benchmarks, pages, wizard, workers
 from bench.fixtures import BenchContext
 
 
 def _calls(ctx: BenchContext) -> dict[str, Callable[[], object]]:
     calls = {
-        "wizard": benchmarks._get(ctx.client, ctx.wizard_url),
-        "role": benchmarks._get(ctx.client, ctx.role_url),
-        "minimal": benchmarks._get(ctx.client, ctx.minimal_url),
-        "stored": benchmarks._get(ctx.client, ctx.pdf_url),
-        "static": benchmarks._get(ctx.client, ctx.static_url),
+        "wizard": pages.get(ctx.client, ctx.wizard_url),
+        "role": pages.get(ctx.client, ctx.role_url),
+        "minimal": pages.get(ctx.client, ctx.minimal_url),
+        "stored": pages.get(ctx.client, ctx.pdf_url),
+        "static": pages.get(ctx.client, ctx.static_url),
         "search": lambda: [benchmarks.search_once(q.text) for q in benchmarks.search_queries()],
     }
     for step in ("role", "responsibilities", "tools", "posting", "review"):
-        calls[f"get-{step}"] = benchmarks._get(
+        calls[f"get-{step}"] = pages.get(
             ctx.client, ctx.wizard_url.replace("/skills/", f"/{step}/")
         )
     # A step POST and the live preview, as bench.pages measures them.
