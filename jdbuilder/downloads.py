@@ -80,7 +80,7 @@ def _revision(request: HttpRequest, public_id, number: int | None) -> JobDescrip
 def _stored(request: HttpRequest, public_id, number: int, fmt: str) -> HttpResponse | None:
     """The stored copy, served in one query past the session (no revision, no Document), or None
     when there is none to serve that way: not stored yet, or not visible (the full path below
-    then renders it, or answers 404 exactly as before)."""
+    then sends the "being prepared" page, or answers 404 exactly as before)."""
     export_format = FORMATS.get(fmt)
     if export_format is None or not export_format.stored:
         return None
