@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import kombu.pools
-from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
@@ -314,11 +313,6 @@ def worker_rows(ctx: BenchContext, workdir: Path, *, repeat: int) -> list[Row]:
     )
     if not redis_available():
         return [_unavailable(name, None) for name in names]
-    if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
-        # The worker is another process: it must see what this one commits.
-        from django.db import connection
-
-        connection.close()
     with sent_to_broker():
         with Worker(workdir / "worker.log") as worker:
             _wait(worker.ready, timeout=60, what="worker start")

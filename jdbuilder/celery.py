@@ -8,6 +8,8 @@ import signal
 from celery import Celery
 from celery.signals import worker_process_init
 
+from jdbuilder.processes import end_with_parent
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jdbuilder.settings")
 
 app = Celery("jdbuilder")
@@ -23,6 +25,4 @@ def _die_with_the_worker(**kwargs) -> None:
     # weaken it): with the main process gone nothing can acknowledge the task, so finishing it
     # is wasted, and an open transaction is rolled back by the database either way. SIGTERM
     # would raise SystemExit inside the task and take a second of interpreter teardown.
-    from jdbuilder.processes import end_with_parent
-
     end_with_parent(signal.SIGKILL)

@@ -106,12 +106,6 @@ def download(request: HttpRequest, public_id, fmt: str, number: int | None = Non
     return export_response(revision, fmt)
 
 
-def _render_job(revision: JobDescriptionRevision) -> Job:
-    """The revision's render job in progress, or one queued now (the last one failed, or none
-    was ever made: a revision issued before renders were queued, or a broker that lost it)."""
-    return queue_render(revision=revision)
-
-
 def _last_failure(revision: JobDescriptionRevision) -> Job | None:
     return (
         Job.objects.of_kind(JobKind.RENDER)
@@ -133,7 +127,9 @@ def download_preparing(request: HttpRequest, public_id, number: int, fmt: str) -
     export_format = _format(fmt, stored=True)
     revision = _revision(request, public_id, number)
     ready = RenderedFile.objects.filter(revision=revision, format=fmt).exists()
-    job = None if ready else _render_job(revision)
+    # The render in progress, or one queued now: the last one failed, or none was ever made
+    # (a revision issued before renders were queued).
+    job = None if ready else queue_render(revision=revision)
     context = {
         "job_description": revision.job_description,
         "revision": revision,
@@ -158,5 +154,5 @@ def download_status(request: HttpRequest, public_id, number: int, fmt: str) -> H
         if job is None or not job.is_finished:  # stored by an export or an earlier download
             job = Job(kind=JobKind.RENDER, status=JobStatus.SUCCEEDED, stage="Done")
     else:
-        job = _render_job(revision)
+        job = queue_render(revision=revision)
     return status_json(job)

@@ -146,7 +146,7 @@ def checked_digest(snapshot: dict[str, Any]) -> str:
 def score_draft(draft: JobDescription) -> tuple[dict, str]:
     """The draft's summary (as `score`) and the digest of the snapshot it was computed from."""
     snapshot = take_snapshot(draft)
-    return run_checks(read_snapshot(snapshot)).summary(), checked_digest(snapshot)
+    return _checked_summary(snapshot), checked_digest(snapshot)
 
 
 def _revision_quality(draft: JobDescription, snapshot: dict[str, Any]) -> dict:
@@ -154,6 +154,10 @@ def _revision_quality(draft: JobDescription, snapshot: dict[str, Any]) -> dict:
     same texts (nothing saved and no catalog text changed since it was computed), else anew."""
     if draft.quality and draft.quality_of == checked_digest(snapshot):
         return draft.quality
+    return _checked_summary(snapshot)
+
+
+def _checked_summary(snapshot: dict[str, Any]) -> dict:
     return run_checks(read_snapshot(snapshot)).summary()
 
 

@@ -23,6 +23,7 @@ from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import DraftChanged, finalize_job_description, start_draft
 from jdbuilder.vocabulary import WizardStep, WorkplaceType
+from jdbuilder.wizard.views import VERSION_FIELD
 from roles.models import Role
 
 CREATE_PERMISSION = "jdbuilder.add_jobdescription"
@@ -201,10 +202,6 @@ def _step_url(job_description: JobDescription, step: str) -> str:
     return reverse("jd:wizard_step", kwargs={"public_id": job_description.public_id, "step": step})
 
 
-# The version the review page was read at: the wizard form's field (jdbuilder.wizard.views).
-PAGE_VERSION_FIELD = "jd_version"
-
-
 @require_POST
 @login_required
 def finalize(request: HttpRequest, public_id) -> HttpResponse:
@@ -224,7 +221,7 @@ def finalize(request: HttpRequest, public_id) -> HttpResponse:
         title = WizardStep(unsaved).label
         messages.warning(request, f"Please complete “{title}” before finalizing.")
         return redirect(_step_url(job_description, unsaved))
-    version = request.POST.get(PAGE_VERSION_FIELD, "")
+    version = request.POST.get(VERSION_FIELD, "")  # the version the review page was read at
     try:
         revision = finalize_job_description(
             job_description=job_description,

@@ -57,7 +57,7 @@ def too_many_message(count: int, *, what: str) -> str:
 
 def readable_revisions(owner) -> RevisionQuerySet:
     """Revisions of the JDs `owner` may read in the library: nothing else is ever exported."""
-    library = JobDescription.objects.visible_to(owner).issued()
+    library = JobDescription.objects.library(owner).values("pk")
     return JobDescriptionRevision.objects.filter(job_description__in=library)
 
 

@@ -219,6 +219,15 @@ class Job(models.Model):
     def fail(self, error: str) -> bool:
         return self._finish(status=JobStatus.FAILED, error=error[:4000])
 
+    def take_back(self, now: datetime.datetime, *, error: str) -> bool:
+        """Queue again a running job whose claim ran out (its worker died); False if a worker
+        claimed or finished it meanwhile. One guarded UPDATE, so it never takes a live job."""
+        return bool(
+            type(self)
+            .objects.filter(pk=self.pk, status=JobStatus.RUNNING, lease_until__lt=now)
+            .update(status=JobStatus.QUEUED, lease_until=None, error=error[:4000])
+        )
+
     def release(self, error: str) -> None:
         """Back to the queue after a transient error, the message retried by the broker."""
         type(self).objects.filter(pk=self.pk, status=JobStatus.RUNNING).update(

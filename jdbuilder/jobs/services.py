@@ -20,9 +20,11 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from jdbuilder.jobs.models import ACTIVE, FINISHED, Job, JobFile, JobFileRole, JobKind, JobStatus
+from jdbuilder.documents.formats import STORED_FORMATS
+from jdbuilder.jobs.models import ACTIVE, FINISHED, Job, JobFile, JobFileRole, JobKind
 from jdbuilder.jobs.progress import Progress
 from jdbuilder.jobs.queue import enqueue, resend
+from jdbuilder.models import JobDescriptionRevision
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +207,6 @@ def sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> SweepRep
     """Make sure nothing waits forever: queue renders for revisions whose stored files are
     missing, send again jobs whose message may be lost (Redis flushed or down when they were
     queued), and queue again jobs whose worker died (its claim ran out)."""
-    from jdbuilder.documents.formats import STORED_FORMATS
-    from jdbuilder.models import JobDescriptionRevision
-
     now = now or timezone.now()
     report = SweepReport()
     grace = datetime.timedelta(seconds=settings.JOBS_RESEND_AFTER)
@@ -226,10 +225,7 @@ def sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> SweepRep
             job.fail(f"Gave up: the worker stopped during each of {job.attempts} attempts.")
             report.given_up += 1
             continue
-        updated = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-            status=JobStatus.QUEUED, lease_until=None, error="The worker stopped; queued again."
-        )
-        if updated:
+        if job.take_back(now, error="The worker stopped; queued again."):
             resend(job)
             report.reclaimed += 1
     return report

@@ -113,14 +113,9 @@ class Command(BaseCommand):
     def _requeue(job: Job, now: datetime.datetime) -> bool:
         if job.status == JobStatus.RUNNING:
             # Only while its claim is still expired: a worker may have taken it meanwhile.
-            taken_back = Job.objects.filter(
-                pk=job.pk, status=JobStatus.RUNNING, lease_until__lt=now
-            ).update(
-                status=JobStatus.QUEUED,
-                lease_until=None,
-                error="The worker stopped; queued again by manage.py jobs --requeue.",
-            )
-            if not taken_back:
+            if not job.take_back(
+                now, error="The worker stopped; queued again by manage.py jobs --requeue."
+            ):
                 return False
         elif not Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).exists():
             return False  # started or finished since it was listed
