@@ -8,6 +8,8 @@ from django.http import HttpRequest
 
 from jdbuilder.imports import admin as imports_admin  # noqa: F401  (registers OnetImport)
 from jdbuilder.jobs.models import Job
+from jdbuilder.organization import admin as organization_admin  # noqa: F401
+from jdbuilder.organization import band_admin, template_admin  # noqa: F401
 
 
 @admin.register(Job)

@@ -12,6 +12,10 @@ class JdbuilderConfig(AppConfig):
         # The Celery tasks register with the queue as they load: every process that queues
         # work (app servers, workers, commands) must have them.
         import jdbuilder.jobs.tasks  # noqa: F401
+        from jdbuilder.organization import content
+
+        # Every write to the organization's rows moves the content version drafts read.
+        content.connect()
 
 
 def ensure_groups_after_migrate(sender, **kwargs) -> None:

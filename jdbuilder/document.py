@@ -72,6 +72,62 @@ class Compensation:
 
 
 @dataclass(frozen=True)
+class Address:
+    """An office's structured address (schema.org PostalAddress); `country` an ISO code."""
+
+    street_address: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        town = " ".join(part for part in (self.postal_code, self.locality) if part)
+        parts = (self.street_address, ", ".join(p for p in (town, self.region) if p), self.country)
+        return tuple(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str
+    address: Address
+    remote_only: bool = False
+
+
+@dataclass(frozen=True)
+class Branding:
+    """The organization's colour (a checked #rrggbb) and logo (checked, re-encoded bytes).
+
+    `logo_path` is the site-relative URL the app serves the logo at; the renderers of files
+    embed `logo` itself, so no renderer ever fetches it.
+    """
+
+    colour: str
+    logo: bytes | None = None
+    logo_media_type: str = ""
+    logo_width: int = 0
+    logo_height: int = 0
+    logo_path: str = ""
+
+
+@dataclass(frozen=True)
+class PayBand:
+    """The pay band that applies to the JD's role, seniority and office. Internal: pages show
+    it only to people who may see bands; no export prints it."""
+
+    minimum: Decimal
+    maximum: Decimal
+    currency: str
+    period: str
+    scope: str  # e.g. "Software Engineer · Senior · Denver"
+
+    @property
+    def text(self) -> str:
+        return Compensation(self.minimum, self.maximum, self.currency, self.period).text
+
+
+@dataclass(frozen=True)
 class Document:
     public_id: str
     revision: int
@@ -101,6 +157,12 @@ class Document:
     closing_date: datetime.date | None
     date_posted: datetime.date | None = None
     language: str = "en"
+    about_team: str = ""
+    department: str = ""
+    office: Office | None = None
+    company_website: str = ""
+    branding: Branding | None = None
+    pay_band: PayBand | None = None
 
     @property
     def skills(self) -> tuple[SkillLine, ...]:

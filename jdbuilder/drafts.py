@@ -55,6 +55,10 @@ class Posting:
     summary: str = ""
     company_name: str = ""
     about_company: str = ""
+    about_team: str = ""
+    # The organization's department and office (jdbuilder.organization), by id; None: not set.
+    department: int | None = None
+    office: int | None = None
     location: str = ""
     workplace_type: str = WorkplaceType.HYBRID
     applicant_location: str = ""
@@ -75,6 +79,54 @@ class Posting:
 
     def to_json(self) -> dict[str, Any]:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True)
+class BlockOrigin:
+    """The content block a posting field was filled from, at the version (and text) taken."""
+
+    block: int
+    version: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Origins:
+    """Where a draft's content came from, as it was when taken: the content blocks of its
+    posting fields, the template it started from and the catalog role's defaults. What changed
+    in a source since is offered to the manager as a proposal (jdbuilder.organization.proposals);
+    taking or keeping a change moves its baseline here.
+
+    `template_items` and `role_items` are {key: value} in the proposals module's terms.
+    """
+
+    blocks: Mapping[str, BlockOrigin] = field(default_factory=dict)  # posting field -> block
+    template: int | None = None
+    template_version: int = 0
+    template_items: Mapping[str, Any] = field(default_factory=dict)
+    role_items: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Origins:
+        data = data or {}
+        return cls(
+            blocks={
+                name: BlockOrigin(**origin) for name, origin in (data.get("blocks") or {}).items()
+            },
+            template=data.get("template"),
+            template_version=data.get("template_version", 0),
+            template_items=dict(data.get("template_items") or {}),
+            role_items=dict(data.get("role_items") or {}),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "blocks": {name: dataclasses.asdict(o) for name, o in sorted(self.blocks.items())},
+            "template": self.template,
+            "template_version": self.template_version,
+            "template_items": dict(self.template_items),
+            "role_items": dict(self.role_items),
+        }
 
 
 StepValue = tuple[Responsibility, ...] | tuple[SkillChoice, ...] | tuple[ToolChoice, ...] | Posting
@@ -100,6 +152,7 @@ class DraftChoices:
     tools: tuple[ToolChoice, ...] = ()
     posting: Posting = field(default_factory=Posting)
     saved_steps: frozenset[str] = frozenset()
+    origins: Origins = field(default_factory=Origins)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> DraftChoices:
@@ -112,6 +165,7 @@ class DraftChoices:
             **steps,
             posting=Posting.from_json(data.get(WizardStep.POSTING) or {}),
             saved_steps=frozenset(data.get("saved_steps", ())),
+            origins=Origins.from_json(data.get("origins")),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -121,6 +175,7 @@ class DraftChoices:
         }
         data[WizardStep.POSTING] = self.posting.to_json()
         data["saved_steps"] = sorted(self.saved_steps)
+        data["origins"] = self.origins.to_json()
         return data
 
     def with_step(self, step: str, value: StepValue | None = None) -> DraftChoices:

@@ -434,3 +434,13 @@ class RenderedFile(models.Model):
 # The background jobs' rows belong to this app (jdbuilder/jobs/models.py).
 from jdbuilder.imports.models import OnetImport  # noqa: E402,F401
 from jdbuilder.jobs.models import Job, JobFile, JobFileChunk  # noqa: E402,F401
+from jdbuilder.organization.models import (  # noqa: E402,F401
+    ContentBlock,
+    Department,
+    JobTemplate,
+    Logo,
+    Office,
+    Organization,
+    PayBand,
+    RoleGroup,
+)

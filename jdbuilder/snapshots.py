@@ -21,7 +21,17 @@ from decimal import Decimal, InvalidOperation
 from itertools import groupby
 from typing import Any
 
-from jdbuilder.document import Compensation, Document, Group, SkillLine, clean
+from jdbuilder.document import (
+    Address,
+    Branding,
+    Compensation,
+    Document,
+    Group,
+    Office,
+    PayBand,
+    SkillLine,
+    clean,
+)
 from jdbuilder.drafts import DraftChoices
 from jdbuilder.vocabulary import EmploymentType, Seniority, WorkplaceType
 from roles.models import ProficiencyLevel, Role, Skill, TaskArea, Tool
@@ -58,8 +68,11 @@ def write_snapshot(
     levels: Sequence[ProficiencyLevel],
     skills: Mapping[int, Skill],
     tools: Mapping[int, Tool],
+    organization: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The snapshot of a draft whose chosen ids name the catalog rows given.
+    """The snapshot of a draft whose chosen ids name the catalog rows given, with what
+    `organization` gives of the company (`OrganizationContent.snapshot_part`: its name, website,
+    colour and logo, the department, the office's address and the pay band).
 
     A skill or level removed from the catalog since it was chosen is left out; a tool removed
     keeps the name it was chosen under.
@@ -118,14 +131,29 @@ def write_snapshot(
         "responsibilities": responsibilities,
         "skills": skill_lines,
         "tools": tool_lines,
-        "posting": chosen.posting.to_json(),
+        "posting": _posting_texts(chosen),
+        **(organization or {}),
     }
 
 
+def _posting_texts(chosen: DraftChoices) -> dict[str, Any]:
+    # The department and office are kept by name and address (organization part), not by id.
+    posting = chosen.posting.to_json()
+    posting.pop("department", None)
+    posting.pop("office", None)
+    return posting
+
+
 def read_snapshot(
-    snapshot: Mapping[str, Any], *, date_posted: datetime.date | None = None
+    snapshot: Mapping[str, Any],
+    *,
+    date_posted: datetime.date | None = None,
+    logo: bytes | None = None,
 ) -> Document:
-    """The Document of `snapshot`, every string cleaned of characters that are not text."""
+    """The Document of `snapshot`, every string cleaned of characters that are not text.
+
+    `logo` is the content of the logo the snapshot names (the caller loads it).
+    """
     snapshot = _cleaned(snapshot)
     posting = snapshot.get("posting", {})
     low, high = _decimal(posting.get("salary_min")), _decimal(posting.get("salary_max"))
@@ -170,6 +198,62 @@ def read_snapshot(
         how_to_apply=posting.get("how_to_apply", ""),
         closing_date=datetime.date.fromisoformat(closing) if closing else None,
         date_posted=date_posted,
+        about_team=posting.get("about_team", ""),
+        department=(snapshot.get("department") or {}).get("name", ""),
+        office=_office(snapshot.get("office")),
+        company_website=(snapshot.get("organization") or {}).get("website", ""),
+        branding=_branding(snapshot.get("organization"), logo),
+        pay_band=_pay_band(snapshot.get("pay_band")),
+    )
+
+
+def logo_sha256(snapshot: Mapping[str, Any]) -> str | None:
+    """The digest of the logo `snapshot` names, if any: the logo to load for read_snapshot."""
+    logo = (snapshot.get("organization") or {}).get("logo")
+    return logo["sha256"] if logo else None
+
+
+def _office(office: Mapping[str, Any] | None) -> Office | None:
+    if not office:
+        return None
+    address = Address(
+        street_address=office.get("street_address", ""),
+        locality=office.get("locality", ""),
+        region=office.get("region", ""),
+        postal_code=office.get("postal_code", ""),
+        country=office.get("country", ""),
+    )
+    remote_only = office.get("remote_only", False)
+    return Office(name=office["name"], address=address, remote_only=remote_only)
+
+
+def _branding(organization: Mapping[str, Any] | None, logo: bytes | None) -> Branding | None:
+    if not organization or not organization.get("colour"):
+        return None
+    named = organization.get("logo") or {}
+    present = bool(named) and logo is not None
+    return Branding(
+        colour=organization["colour"],
+        logo=logo if present else None,
+        logo_media_type=named.get("media_type", "") if present else "",
+        logo_width=named.get("width", 0) if present else 0,
+        logo_height=named.get("height", 0) if present else 0,
+        logo_path=named.get("path", "") if present else "",
+    )
+
+
+def _pay_band(band: Mapping[str, Any] | None) -> PayBand | None:
+    if not band:
+        return None
+    low, high = _decimal(band.get("minimum")), _decimal(band.get("maximum"))
+    if low is None or high is None:
+        return None
+    return PayBand(
+        minimum=low,
+        maximum=high,
+        currency=band.get("currency", ""),
+        period=band.get("period", "YEAR"),
+        scope=band.get("scope", ""),
     )
 
 

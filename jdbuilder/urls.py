@@ -27,5 +27,6 @@ urlpatterns = [
     path("jd/", include("jdbuilder.urls_jd")),
     path("library/", include("jdbuilder.library.urls")),
     path("exports/", include("jdbuilder.exports.urls")),
+    path("company/", include("jdbuilder.organization.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -70,6 +70,16 @@ class Status(models.TextChoices):
     FINAL = "final", "Final"
 
 
+class BlockKind(models.TextChoices):
+    """The kinds of reusable content a posting is filled from (jdbuilder.organization)."""
+
+    ABOUT_COMPANY = "about_company", "About the company"
+    ABOUT_TEAM = "about_team", "About the team"
+    BENEFITS = "benefits", "Benefits"
+    EQUAL_OPPORTUNITY = "equal_opportunity", "Equal-opportunity statement"
+    HOW_TO_APPLY = "how_to_apply", "How to apply"
+
+
 class LibrarySort(models.TextChoices):
     """The orders a recruiter can pick in the library; the first is the default."""
 

@@ -260,3 +260,91 @@ class FinalJobDescriptionFactory(DraftFactory):
             job_description=jd, user=jd.owner, expected_version=jd.lock_version
         )
         return jd
+
+
+# --- the organization (jdbuilder.organization) ---------------------------------------------
+
+from jdbuilder.organization import models as org  # noqa: E402
+from jdbuilder.vocabulary import BlockKind  # noqa: E402
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = org.Organization
+        django_get_or_create = ("singleton",)
+
+    singleton = True
+    name = "Acme Analytics"
+    website = "https://acme.example"
+    about = "We build forecasting tools for hospitals."
+    employee_count = 250
+    default_currency = "USD"
+    default_country = "US"
+    brand_colour = "#1f4e79"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = org.Department
+        django_get_or_create = ("name",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    about_team = factory.LazyAttribute(lambda d: f"The {d.name} team builds what matters.")
+
+    @factory.post_generation
+    def members(department, create, extracted, **kwargs):
+        if create and extracted:
+            department.members.add(*extracted)
+
+    @factory.post_generation
+    def roles(department, create, extracted, **kwargs):
+        if create and extracted:
+            department.roles.add(*extracted)
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = org.Office
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Office {n}")
+    street_address = "1 Main Street"
+    locality = "Denver"
+    region = "CO"
+    postal_code = "80202"
+    country = "US"
+
+
+class ContentBlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = org.ContentBlock
+
+    kind = BlockKind.BENEFITS
+    name = factory.Sequence(lambda n: f"Block {n}")
+    text = factory.Sequence(lambda n: f"Block text {n}")
+
+
+class RoleGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = org.RoleGroup
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Role group {n}")
+
+    @factory.post_generation
+    def roles(group, create, extracted, **kwargs):
+        if create and extracted:
+            group.roles.add(*extracted)
+
+
+class PayBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = org.PayBand
+
+    role = factory.LazyFunction(lambda: models.Role.objects.get(slug="software-engineer"))
+    seniority = ""
+    minimum = 120000
+    maximum = 160000
+    currency = "USD"
+    period = "YEAR"

@@ -12,15 +12,18 @@ from typing import Any
 from jdbuilder.catalog import catalog_rows
 from jdbuilder.document import Document
 from jdbuilder.models import JobDescription, JobDescriptionRevision
-from jdbuilder.snapshots import read_snapshot, write_snapshot
+from jdbuilder.organization.content import organization_content
+from jdbuilder.organization.models import Logo
+from jdbuilder.snapshots import logo_sha256, read_snapshot, write_snapshot
 
 
 def take_snapshot(job_description: JobDescription) -> dict[str, Any]:
-    """The draft's chosen ids resolved to the catalog's current texts, in a fixed number of
-    queries (one, the catalog version, while the catalog is unchanged)."""
+    """The draft's chosen ids resolved to the catalog's and the organization's current texts,
+    in a fixed number of queries (one, the content version, while nothing has changed)."""
     chosen = job_description.chosen
     role = job_description.role
     rows = catalog_rows()
+    content = organization_content(rows.token)
     return write_snapshot(
         public_id=str(job_description.public_id),
         revision=job_description.revision,
@@ -33,11 +36,35 @@ def take_snapshot(job_description: JobDescription) -> dict[str, Any]:
         levels=rows.levels,
         skills=rows.skills,
         tools=rows.tools,
+        organization=content.snapshot_part(
+            role=role.pk,
+            role_name=role.name,
+            seniority=job_description.seniority,
+            department=chosen.posting.department,
+            office=chosen.posting.office,
+        ),
     )
+
+
+def logo_of(snapshot: dict[str, Any]) -> bytes | None:
+    """The content of the logo `snapshot` names: the current one from the kept organization
+    rows, an older one (an issued revision's) from its stored row."""
+    sha256 = logo_sha256(snapshot)
+    if sha256 is None:
+        return None
+    current = organization_content().logo
+    if current is not None and current.sha256 == sha256:
+        return bytes(current.content)
+    content = Logo.objects.filter(sha256=sha256).values_list("content", flat=True).first()
+    return bytes(content) if content is not None else None
 
 
 def build_document(source: JobDescription | JobDescriptionRevision) -> Document:
     """The Document of an issued revision, or of a draft as it stands."""
     if isinstance(source, JobDescriptionRevision):
-        return read_snapshot(source.snapshot, date_posted=source.finalized_at.date())
-    return read_snapshot(take_snapshot(source))
+        snapshot = source.snapshot
+        return read_snapshot(
+            snapshot, date_posted=source.finalized_at.date(), logo=logo_of(snapshot)
+        )
+    snapshot = take_snapshot(source)
+    return read_snapshot(snapshot, logo=logo_of(snapshot))
