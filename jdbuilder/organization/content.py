@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from jdbuilder.organization.models import (
+    RECRUITERS_PERMISSION,
     ContentBlock,
     Department,
     JobTemplate,
@@ -56,6 +57,32 @@ class OrganizationContent:
     bands: list[PayBand]
     group_roles: dict[int, frozenset[int]]
     logo: Logo | None
+    # Each department's hiring managers and roles, by id (who sees which bands).
+    department_members: dict[int, frozenset[int]]
+    department_roles: dict[int, frozenset[int]]
+
+    def departments_of(self, user) -> list[Department]:
+        """The departments `user` is a member of, by name."""
+        return [
+            department
+            for pk, department in self.departments.items()
+            if user.pk in self.department_members.get(pk, ())
+        ]
+
+    def shows_bands_to(self, user, role: int) -> bool:
+        """Whether `user` may see pay bands for `role`: recruiters and staff always; a hiring
+        manager for their departments' roles, or every role when the organization allows it.
+        The rule of `PayBand.objects.visible_to`, on the kept rows (no query)."""
+        if not user.is_authenticated:
+            return False
+        if user.is_staff or user.has_perm(RECRUITERS_PERMISSION):
+            return True
+        if self.organization is not None and self.organization.managers_see_all_bands:
+            return True
+        return any(
+            user.pk in self.department_members.get(pk, ()) and role in roles
+            for pk, roles in self.department_roles.items()
+        )
 
     @property
     def country(self) -> str:
@@ -193,11 +220,7 @@ def organization_content(token: str | None = None) -> OrganizationContent:
     token = token or CatalogVersion.objects.current()
     if _kept is None or _kept.token != token:
         organization = Organization.objects.current()
-        group_roles: dict[int, set[int]] = defaultdict(set)
-        for group_id, role_id in RoleGroup.roles.through.objects.values_list(
-            "rolegroup_id", "role_id"
-        ):
-            group_roles[group_id].add(role_id)
+        group_roles = _pairs(RoleGroup.roles.through, "rolegroup_id", "role_id")
         _kept = OrganizationContent(
             token=token,
             organization=organization,
@@ -205,10 +228,19 @@ def organization_content(token: str | None = None) -> OrganizationContent:
             offices=Office.objects.in_bulk(),
             blocks=ContentBlock.objects.in_bulk(),
             bands=list(PayBand.objects.select_related("office", "role_group")),
-            group_roles={key: frozenset(value) for key, value in group_roles.items()},
+            group_roles=group_roles,
             logo=organization.logo if organization else None,
+            department_members=_pairs(Department.members.through, "department_id", "user_id"),
+            department_roles=_pairs(Department.roles.through, "department_id", "role_id"),
         )
     return _kept
+
+
+def _pairs(through, key: str, value: str) -> dict[int, frozenset[int]]:
+    grouped: dict[int, set[int]] = defaultdict(set)
+    for left, right in through.objects.values_list(key, value):
+        grouped[left].add(right)
+    return {left: frozenset(rights) for left, rights in grouped.items()}
 
 
 # --- the content version -------------------------------------------------------------------
