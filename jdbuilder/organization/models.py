@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from jdbuilder.organization import lookups  # noqa: F401  (registers __shape)
 from jdbuilder.vocabulary import BlockKind, SalaryPeriod, Seniority
 from roles.models import Role
 
@@ -114,10 +115,10 @@ class Organization(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(singleton=True), name="one_organization"),
             models.CheckConstraint(
-                condition=Q(brand_colour__regex=HEX_COLOUR), name="brand_colour_hex"
+                condition=Q(brand_colour__shape="#hhhhhh"), name="brand_colour_hex"
             ),
             models.CheckConstraint(
-                condition=Q(default_country__regex=COUNTRY_CODE), name="org_country_code"
+                condition=Q(default_country__shape="AA"), name="org_country_code"
             ),
         ]
 
@@ -173,7 +174,7 @@ class Office(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(country__regex=COUNTRY_CODE), name="office_country"),
+            models.CheckConstraint(condition=Q(country__shape="AA"), name="office_country"),
             models.CheckConstraint(
                 condition=Q(offers_onsite=True) | Q(offers_hybrid=True) | Q(offers_remote=True),
                 name="office_offers_a_workplace",
@@ -378,15 +379,19 @@ class RoleGroup(models.Model):
 class PayBandQuerySet(models.QuerySet):
     def visible_to(self, user) -> PayBandQuerySet:
         """Recruiters and staff see every band; a hiring manager those of their departments'
-        roles, or all when the organization allows it."""
+        roles (a group's band when one of its roles is theirs), or all when the organization
+        allows it. `OrganizationContent.shows_bands_to` is the same rule without a query."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff or user.has_perm(RECRUITERS_PERMISSION):
             return self
         if Organization.objects.filter(managers_see_all_bands=True).exists():
             return self
-        own_roles = Role.objects.filter(departments__members=user)
-        return self.filter(Q(role__in=own_roles) | Q(role_group__roles__in=own_roles)).distinct()
+        # Subqueries, not joins: each band comes once, so no DISTINCT (which would get in the
+        # way of ordering and paging the list).
+        own_roles = Role.objects.filter(departments__members=user).values("pk")
+        own_groups = RoleGroup.objects.filter(roles__in=own_roles).values("pk")
+        return self.filter(Q(role__in=own_roles) | Q(role_group__in=own_groups))
 
 
 class PayBand(models.Model):
