@@ -16,17 +16,25 @@ import io
 import zipfile
 
 from docx import Document as new_word_document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
 from jdbuilder.document import Document
 from jdbuilder.documents.text import Bullets, Heading, Paragraph, SkillTable, one_line, outline
+from jdbuilder.organization.brand import brand_colours
 
 # Used for the dates of a document that has not been issued (the review step's preview):
 # any fixed value keeps the output reproducible. 1980-01-01 is also the earliest zip date.
 UNISSUED = datetime.date(1980, 1, 1)
+# The logo in the page header: this high, and never wider than LOGO_MAX_WIDTH.
+LOGO_HEIGHT = Cm(1.2)
+LOGO_MAX_WIDTH = Cm(6)
+LOGO_TYPES = ("image/png", "image/jpeg")
+BAND_STYLE = "Company Band"
 
 
 def _issued_at(document: Document) -> datetime.datetime:
@@ -70,6 +78,41 @@ def _skill_table(word, block: SkillTable) -> Table:
     return table
 
 
+def _add_logo(word, document: Document) -> None:
+    """The logo in the page header (on white, on every page), from the bytes the Document
+    carries: Word embeds them, nothing is linked."""
+    branding = document.branding
+    if not branding.logo or branding.logo_media_type not in LOGO_TYPES:
+        return
+    width, height = branding.logo_width or 1, branding.logo_height or 1
+    size = {"height": LOGO_HEIGHT}
+    if LOGO_HEIGHT * width / height > LOGO_MAX_WIDTH:
+        size = {"width": LOGO_MAX_WIDTH}
+    header = word.sections[0].header
+    shape = header.paragraphs[0].add_run().add_picture(io.BytesIO(branding.logo), **size)
+    # Alternative text (Word's Picture > Alt Text).
+    name = one_line(document.company_name) or "Company"
+    shape._inline.docPr.set("descr", f"{name} logo")
+
+
+def _add_band(word, document: Document) -> None:
+    """A paragraph shaded in the brand colour with the company's name, white or black on it."""
+    colours = brand_colours(document.branding.colour)
+    # A style of its own: the band is the letterhead, not a paragraph of the posting.
+    style = word.styles.add_style(BAND_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = word.styles["Normal"]
+    band = word.add_paragraph(style=style)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colours.key.upper())
+    band._p.get_or_add_pPr().append(shading)
+    run = band.add_run(one_line(document.company_name) or " ")
+    run.bold = True
+    run.font.size = Pt(14)
+    run.font.color.rgb = RGBColor.from_string(colours.text[1:].upper())
+
+
 def _property(text: str) -> str:
     # Core properties are one-line XML text; python-docx refuses more than 255 characters.
     return one_line(text)[:255]
@@ -79,6 +122,9 @@ def _word_document(document: Document):
     word = new_word_document()
     _drop_thumbnail(word)
     _set_language(word, document.language)
+    if document.branding is not None:
+        _add_logo(word, document)
+        _add_band(word, document)
 
     for block in outline(document):
         if isinstance(block, Heading):

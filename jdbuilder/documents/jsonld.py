@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
 from jdbuilder.document import Document
@@ -20,6 +21,8 @@ def description_html(document: Document) -> str:
         parts.append(format_html("<p>{}</p>", document.summary))
     if document.about_company:
         parts.append(format_html("<p>{}</p>", document.about_company))
+    if document.about_team:
+        parts.append(format_html("<p>{}</p>", document.about_team))
     if document.responsibilities:
         parts.append(format_html("<p><strong>{}</strong></p>", "Responsibilities"))
         items = [item for group in document.responsibilities for item in group.items]
@@ -66,13 +69,46 @@ def _address(location: str) -> dict[str, str]:
     return address
 
 
+def _office_address(document: Document) -> dict[str, str] | None:
+    """The office's structured address as a PostalAddress, when there is an office with one
+    (a remote hub with no street or city has none: the posting says where applicants may be)."""
+    office = document.office
+    if office is None or office.remote_only:
+        return None
+    address = office.address
+    if not (address.street_address or address.locality):
+        return None
+    fields = {
+        "streetAddress": address.street_address,
+        "addressLocality": address.locality,
+        "addressRegion": address.region,
+        "postalCode": address.postal_code,
+        "addressCountry": address.country,
+    }
+    return {"@type": "PostalAddress", **{key: value for key, value in fields.items() if value}}
+
+
+def _hiring_organization(document: Document) -> dict[str, Any]:
+    """Name, sameAs (the website) and the logo's absolute URL, where public: the logo is served
+    without sign-in (organization:logo), so it is given whenever the site's URL is known."""
+    organization: dict[str, Any] = {"@type": "Organization", "name": document.company_name}
+    if document.company_website:
+        organization["sameAs"] = document.company_website
+    branding = document.branding
+    site = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    path = branding.logo_path if branding and branding.logo else ""
+    if site and path.startswith("/") and not path.startswith("//"):
+        organization["logo"] = f"{site}{path}"
+    return organization
+
+
 def job_posting(document: Document) -> dict[str, Any]:
     posting: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": document.title,
         "description": description_html(document),
-        "hiringOrganization": {"@type": "Organization", "name": document.company_name},
+        "hiringOrganization": _hiring_organization(document),
         "identifier": {
             "@type": "PropertyValue",
             "name": document.company_name,
@@ -89,7 +125,10 @@ def job_posting(document: Document) -> dict[str, Any]:
         posting["datePosted"] = document.date_posted.isoformat()
     if document.closing_date:
         posting["validThrough"] = f"{document.closing_date.isoformat()}T23:59:59"
-    if document.location:
+    office_address = _office_address(document)
+    if office_address:
+        posting["jobLocation"] = {"@type": "Place", "address": office_address}
+    elif document.location:
         posting["jobLocation"] = {"@type": "Place", "address": _address(document.location)}
     if document.is_remote:
         posting["jobLocationType"] = "TELECOMMUTE"

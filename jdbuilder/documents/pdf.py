@@ -7,8 +7,10 @@ numbers its pages and names the company in a running header. WeasyPrint sees no 
 server: dates come from the revision, the file identifier from the document's id.
 
 Nothing a user typed can make WeasyPrint load anything: every user value reaches the HTML escaped
-by Django templates, no user value goes into CSS or a URL, and the URL fetcher below refuses all
-but data: URLs and our own static files, read from disk. Attachments are stripped before writing.
+by Django templates, no user value goes into CSS or a URL (the brand colour reaches CSS only as
+brand.py's rule for a checked #rrggbb; the logo is a data: URI of its checked, re-encoded bytes),
+and the URL fetcher below refuses all but data: URLs and our own static files, read from disk.
+Attachments are stripped before writing.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from jdbuilder.document import Document
+from jdbuilder.documents.html import brand_stylesheet
 from jdbuilder.glyphs import drawable_text
 
 # The document's base URL: a host that cannot resolve (RFC 2606 ".invalid") and is never
@@ -275,6 +278,11 @@ def _html_to_pdf(markup: str, document: Document, paper: str) -> bytes:
         CSS(filename=_static_path("css/print.css"), base_url=f"{BASE_URL}static/css/", **shared),
         CSS(string=PAPER_CSS[paper], base_url=BASE_URL, **shared),
     ]
+    # The brand colour's one rule, written by brand.py from the checked colour; the logo is a
+    # data: URI in the markup (documents/_document.html), decoded in memory by fetch_static.
+    brand_css = brand_stylesheet(document)
+    if brand_css:
+        stylesheets.append(CSS(string=brand_css, base_url=BASE_URL, **shared))
     rendering = html.render(font_config=fonts, stylesheets=stylesheets)
 
     # Metadata from the Document, not from whatever the HTML head says; dates fixed.

@@ -118,6 +118,16 @@ def meta_line(document: Document) -> str:
     return " · ".join(one_line(part) for part in parts if part and part.strip())
 
 
+def office_text(document: Document) -> str:
+    """The office's name and address lines, as the page's "Office:" line shows them; a remote
+    hub ("Remote, US") by its name alone."""
+    office = document.office
+    if office is None:
+        return ""
+    parts = [office.name] if office.remote_only else [office.name, *office.address.lines]
+    return ", ".join(one_line(part) for part in parts if part.strip())
+
+
 def terms(document: Document) -> list[str]:
     """The "Compensation and terms" list, worded as on the page."""
     compensation = document.compensation.text if document.compensation else "not stated"
@@ -127,6 +137,10 @@ def terms(document: Document) -> list[str]:
     if document.is_remote and document.applicant_location.strip():
         location += f"; applicants based in {one_line(document.applicant_location)}"
     lines = [f"Compensation: {one_line(compensation)}", f"Location: {location}"]
+    if document.department.strip():
+        lines.append(f"Department: {one_line(document.department)}")
+    if document.office:
+        lines.append(f"Office: {office_text(document)}")
     if document.employment_type_label:
         lines.append(f"Employment type: {document.employment_type_label}")
     if document.closing_date:
@@ -146,7 +160,10 @@ def outline(document: Document) -> list[Block]:
 
     if document.about_company.strip():
         company = one_line(document.company_name) or "the company"
-        blocks += [Heading(2, f"About {company} and the team"), *paragraphs(document.about_company)]
+        blocks += [Heading(2, f"About {company}"), *paragraphs(document.about_company)]
+
+    if document.about_team.strip():
+        blocks += [Heading(2, "About the team"), *paragraphs(document.about_team)]
 
     blocks.append(Heading(2, "Responsibilities"))
     for group in document.responsibilities:
@@ -286,6 +303,7 @@ __all__ = [
     "clean",
     "escape_markdown",
     "long_date",
+    "office_text",
     "outline",
     "render_markdown",
     "render_text",

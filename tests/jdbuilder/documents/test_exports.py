@@ -40,7 +40,7 @@ class TestSameDocumentAsThePage:
         sections = [text for level, text in exported["headings"] if level == 2]
         assert [s.lower() for s in sections] == [
             "summary",
-            "about acme analytics and the team",
+            "about acme analytics",
             "responsibilities",
             "skills",
             "tools",
