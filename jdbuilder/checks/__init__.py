@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jdbuilder.checks import bloat, exclusionary, pay, readability, wording
+from jdbuilder.checks import bands, bloat, exclusionary, pay, readability, wording
 from jdbuilder.checks.findings import Finding, Report, Severity
 from jdbuilder.document import Document
 
@@ -18,6 +18,7 @@ CHECKS: tuple[Callable[[Document], list[Finding]], ...] = (
     exclusionary.check,
     bloat.check,
     pay.check,
+    bands.check,
     readability.check,
 )
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
