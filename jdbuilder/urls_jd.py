@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jdbuilder import downloads, views
-from jdbuilder.wizard import autosave
+from jdbuilder.wizard import autosave, offer
 from jdbuilder.wizard.views import JobDescriptionWizard, wizard_preview, wizard_preview_frame
 
 app_name = "jd"
@@ -30,6 +30,11 @@ urlpatterns = [
         name="download_status",
     ),
     path("<uuid:public_id>/edit/", wizard, name="wizard"),
+    path(
+        "<uuid:public_id>/edit/posting/offer/",
+        offer.wizard_posting_offer,
+        name="wizard_posting_offer",
+    ),
     path("<uuid:public_id>/edit/<str:step>/", wizard, name="wizard_step"),
     path("<uuid:public_id>/edit/<str:step>/preview/", wizard_preview, name="wizard_preview"),
     path(

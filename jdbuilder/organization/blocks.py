@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from jdbuilder.drafts import BlockOrigin, Origins, Posting
+from jdbuilder.defaults import DEFAULT_EEO_STATEMENT, DEFAULT_HOW_TO_APPLY
+from jdbuilder.drafts import BlockOrigin, DraftChoices, Origins, Posting
 from jdbuilder.organization.content import BLOCK_FIELDS, OrganizationContent
+
+# What a block-backed field holds before any block filled it (the wizard's own default texts):
+# still untouched, so a block that comes to apply may replace it.
+UNFILLED_TEXT = {"equal_opportunity": DEFAULT_EEO_STATEMENT, "how_to_apply": DEFAULT_HOW_TO_APPLY}
 
 
 def fill_posting(
@@ -45,6 +50,11 @@ def fill_posting(
     return dataclasses.replace(posting, **texts), dataclasses.replace(origins, blocks=taken)
 
 
+def block_note(name: str, *, edited: bool = False) -> str:
+    """The note under a field filled from the block called `name` (and edited since)."""
+    return f"Edited from the “{name}” block." if edited else f"From the “{name}” block."
+
+
 def place_text(office) -> str:
     """What the posting's location says for an office: its city and region, or its name."""
     town = ", ".join(part for part in (office.locality, office.region) if part)
@@ -73,3 +83,70 @@ def origins_after_save(
         else:
             taken[field_name] = BlockOrigin(block=block.pk, version=block.version, text=block.text)
     return dataclasses.replace(previous, blocks=taken)
+
+
+def offered_texts(origins: Origins) -> dict[str, str]:
+    """Each block-backed field's text as it was last offered to the manager: its block's text
+    when it was taken, else the wizard's default. A field that still says this is untouched."""
+    return {
+        field_name: (
+            origins.blocks[field_name].text
+            if field_name in origins.blocks
+            else UNFILLED_TEXT.get(field_name, "")
+        )
+        for field_name in BLOCK_FIELDS.values()
+    }
+
+
+def same_text(first: str, second: str) -> bool:
+    """Whether two texts say the same, whatever their line ends and outer spaces."""
+
+    # Browsers send a textarea's line breaks as CRLF; what was stored may have LF.
+    def plain(text: str) -> str:
+        return (text or "").replace("\r\n", "\n").strip()
+
+    return plain(first) == plain(second)
+
+
+def is_untouched(text: str, offered: str) -> bool:
+    """Whether a field saying `text` was left as offered (or emptied): a new block may fill it."""
+    return not (text or "").strip() or same_text(text, offered)
+
+
+def follow_place(
+    previous: Posting, posted: Posting, origins: Origins, *, content: OrganizationContent
+) -> Posting:
+    """`posted` with its texts following a newly chosen department or office, as the step's
+    script does in the browser (so the step works the same without JavaScript).
+
+    Only when the department or office differs from `previous` (the posting as saved): each
+    block-backed field the manager left as offered (`offered_texts`) or emptied takes the text
+    of the block that now applies; an edited text is kept, and so is a field no block covers.
+    The location follows a new office the same way, when it still names the old one's place.
+    """
+    if (posted.department, posted.office) == (previous.department, previous.office):
+        return posted
+    applying = content.blocks_for(department=posted.department, office=posted.office)
+    offered = offered_texts(origins)
+    changes: dict[str, str] = {}
+    for kind, field_name in BLOCK_FIELDS.items():
+        block = applying.get(kind)
+        if block is not None and is_untouched(getattr(posted, field_name), offered[field_name]):
+            changes[field_name] = block.text
+    place = content.offices.get(posted.office) if posted.office is not None else None
+    if place is not None and posted.office != previous.office:
+        before = content.offices.get(previous.office) if previous.office is not None else None
+        if is_untouched(posted.location, place_text(before) if before else ""):
+            changes["location"] = place_text(place)
+    return dataclasses.replace(posted, **changes)
+
+
+def saved_posting(
+    before: DraftChoices, after: DraftChoices, *, content: OrganizationContent
+) -> DraftChoices:
+    """`after` (the choices with the posting step as posted) once saved: its texts following a
+    new department or office (`follow_place`), and its block origins updated
+    (`origins_after_save`)."""
+    posting = follow_place(before.posting, after.posting, before.origins, content=content)
+    origins = origins_after_save(before.origins, posting, content=content)
+    return dataclasses.replace(after, posting=posting, origins=origins)

@@ -11,7 +11,7 @@ transaction, so the rows kept here are never older than the token says.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -60,6 +60,8 @@ class OrganizationContent:
     # Each department's hiring managers and roles, by id (who sees which bands).
     department_members: dict[int, frozenset[int]]
     department_roles: dict[int, frozenset[int]]
+    # The JD templates, by id: what a draft started from one compares with (proposals).
+    templates: dict[int, JobTemplate] = field(default_factory=dict)
 
     def departments_of(self, user) -> list[Department]:
         """The departments `user` is a member of, by name."""
@@ -75,14 +77,15 @@ class OrganizationContent:
         The rule of `PayBand.objects.visible_to`, on the kept rows (no query)."""
         if not user.is_authenticated:
             return False
-        if user.is_staff or user.has_perm(RECRUITERS_PERMISSION):
-            return True
+        # The rules that need no query first: the permission check reads the user's groups.
         if self.organization is not None and self.organization.managers_see_all_bands:
             return True
-        return any(
+        if any(
             user.pk in self.department_members.get(pk, ()) and role in roles
             for pk, roles in self.department_roles.items()
-        )
+        ):
+            return True
+        return user.is_staff or user.has_perm(RECRUITERS_PERMISSION)
 
     @property
     def country(self) -> str:
@@ -232,6 +235,7 @@ def organization_content(token: str | None = None) -> OrganizationContent:
             logo=organization.logo if organization else None,
             department_members=_pairs(Department.members.through, "department_id", "user_id"),
             department_roles=_pairs(Department.roles.through, "department_id", "role_id"),
+            templates=JobTemplate.objects.in_bulk(),
         )
     return _kept
 

@@ -24,8 +24,10 @@ from django.utils.safestring import SafeString
 
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.defaults import DEFAULT_EEO_STATEMENT, DEFAULT_HOW_TO_APPLY
-from jdbuilder.drafts import Posting, ToolChoice
+from jdbuilder.drafts import Origins, Posting, ToolChoice
 from jdbuilder.glyphs import validate_drawable
+from jdbuilder.organization.blocks import block_note, offered_texts, place_text, same_text
+from jdbuilder.organization.content import OrganizationContent, organization_content
 from jdbuilder.services import RoleChoice
 from jdbuilder.vocabulary import EmploymentType, SalaryPeriod, Seniority, WorkplaceType
 from jdbuilder.wizard.fields import (
@@ -37,6 +39,7 @@ from jdbuilder.wizard.fields import (
     latest_closing_date,
     oversize_message,
 )
+from jdbuilder.wizard.offer import BandPanel, band_panel
 from jdbuilder.wizard.render import FieldsHTML, radio_items
 from roles.models import Role
 
@@ -48,6 +51,7 @@ MAX_BENEFIT_LINES = 20
 MAX_LINES = {
     "summary": 10,
     "about_company": 30,
+    "about_team": 30,
     "benefits": MAX_BENEFIT_LINES,
     "equal_opportunity": 10,
     "how_to_apply": 15,
@@ -243,7 +247,43 @@ class ToolsStepForm(StepForm):
         return (*chosen, *named)
 
 
+def department_choices(content: OrganizationContent) -> list[tuple[Any, str]]:
+    """The posting step's department options: none, then the organization's, by name."""
+    named = sorted(content.departments.values(), key=lambda d: d.name.lower())
+    return [("", "No department"), *((d.pk, d.name) for d in named)]
+
+
+def office_choices(content: OrganizationContent) -> list[tuple[Any, str]]:
+    """The posting step's office options: none, then the organization's, by name."""
+    named = sorted(content.offices.values(), key=lambda o: o.name.lower())
+    return [("", "No office"), *((o.pk, o.name) for o in named)]
+
+
+def _spoken_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 class PostingStepForm(StepForm):
+    # The choices are the organization's kept rows (`organization_content`): each form's are
+    # set in __init__ (read at the catalog's version token); these callables serve the class's
+    # own fields, which the merge page reads for the names of ids.
+    department = forms.TypedChoiceField(
+        choices=lambda: department_choices(organization_content()),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Department",
+        error_messages={"invalid_choice": "Choose a department from the list."},
+    )
+    office = forms.TypedChoiceField(
+        choices=lambda: office_choices(organization_content()),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Office",
+        help_text="Its benefits, statements and pay band apply to the posting.",
+        error_messages={"invalid_choice": "Choose an office from the list."},
+    )
     summary = forms.CharField(
         max_length=1200,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -255,6 +295,13 @@ class PostingStepForm(StepForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="About the company and team",
+        validators=DRAWABLE,
+    )
+    about_team = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="About the team",
         validators=DRAWABLE,
     )
     location = forms.CharField(
@@ -313,14 +360,79 @@ class PostingStepForm(StepForm):
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Closing date"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        origins: Origins | None = None,
+        seniority: str = Seniority.MID,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.seniority = seniority  # the draft's: its pay band is the seniority's
         # The browser's date picker offers only the dates the form accepts.
         today = timezone.localdate()
         self.fields["closing_date"].widget.attrs.update(
             min=(today + datetime.timedelta(days=1)).isoformat(),
             max=latest_closing_date(today).isoformat(),
         )
+        self.origins = origins or Origins()  # where its texts came from
+        # Lazy: read only when an id is posted or the page is drawn, so a live preview of a
+        # posting without department or office reads nothing more.
+        self.fields["department"].choices = lambda: department_choices(self.content)
+        self.fields["office"].choices = lambda: office_choices(self.content)
+
+    @cached_property
+    def content(self) -> OrganizationContent:
+        """The organization's kept rows, at the version the draft's catalog read (no query
+        beyond that version token, which the step page reads anyway)."""
+        token = self.catalog.rows.token if self.catalog is not None else None
+        return organization_content(token)
+
+    @cached_property
+    def html(self) -> FieldsHTML:
+        # What the step's script compares a text with before replacing it: the text last
+        # offered (static/js/posting-office.js); an edited text is never replaced.
+        for field_name, text in offered_texts(self.origins).items():
+            self.fields[field_name].widget.attrs["data-offered"] = text
+        self.fields["location"].widget.attrs["data-offered"] = self._offered_location()
+        return FieldsHTML(self)
+
+    def _offered_location(self) -> str:
+        office = self.initial.get("office")
+        place = self.content.offices.get(office) if office is not None else None
+        return place_text(place) if place is not None else ""
+
+    @cached_property
+    def block_notes(self) -> dict[str, str]:
+        """{field: "From the “…” block."} for each text filled from a block that still exists."""
+        notes = {}
+        for field_name, origin in self.origins.blocks.items():
+            block = self.content.blocks.get(origin.block)
+            if block is None or field_name not in self.fields:
+                continue
+            edited = not same_text(str(self.initial.get(field_name) or ""), origin.text)
+            notes[field_name] = block_note(block.name, edited=edited)
+        return notes
+
+    def band_panel(self, user) -> BandPanel:
+        """The band panel `user` is shown: the band for the draft's role and seniority at the
+        office the page shows, if `user` may see the role's bands (no query)."""
+        return band_panel(
+            self.content,
+            user=user,
+            role=self.role,
+            seniority=self.seniority,
+            office=self.chosen_office(),
+        )
+
+    def chosen_office(self) -> int | None:
+        """The office the page shows chosen (as posted, else as saved), if it is one of ours."""
+        value = self["office"].value()
+        try:
+            office = int(value)
+        except (TypeError, ValueError):
+            return None
+        return office if office in self.content.offices else None
 
     def check_line_caps(self, data: dict[str, Any]) -> None:
         for field, limit in MAX_LINES.items():
@@ -328,6 +440,16 @@ class PostingStepForm(StepForm):
             if len([line for line in text.splitlines() if line.strip()]) > limit:
                 noun = "benefits, one per line" if field == "benefits" else "lines"
                 self.add_error(field, f"Use at most {limit} {noun}.")
+
+    def check_office_offers(self, data: dict[str, Any]) -> None:
+        if data.get("office") is None:
+            return
+        office = self.content.offices.get(data["office"])
+        chosen = data.get("workplace_type")
+        if office is None or not chosen or chosen in office.workplace_types:
+            return
+        offered = [WorkplaceType(kind).label.lower() for kind in office.workplace_types]
+        self.add_error("workplace_type", f"{office.name} offers {_spoken_list(offered)} work only.")
 
     def clean_closing_date(self) -> datetime.date | None:
         return check_closing_date(self.cleaned_data["closing_date"])
@@ -344,6 +466,7 @@ class PostingStepForm(StepForm):
             )
         if data.get("workplace_type") == "remote" and not data.get("applicant_location"):
             self.add_error("applicant_location", "Say where remote applicants may live.")
+        self.check_office_offers(data)
         self.check_line_caps(data)
         return data
 
