@@ -6,6 +6,7 @@ draft's score matches its choices and every save is version-checked.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from jdbuilder.jobs.models import Job
 from jdbuilder.jobs.progress import Progress
 from jdbuilder.jobs.services import queue_render
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
+from jdbuilder.organization.blocks import saved_posting
+from jdbuilder.organization.content import organization_content
+from jdbuilder.organization.proposals import role_items
+from jdbuilder.organization.starting import starting_choices
 from jdbuilder.snapshots import read_snapshot
 from jdbuilder.vocabulary import ROLE_DEPENDENT_STEPS, Seniority, Status, WizardStep
 from roles.models import Role
@@ -59,14 +64,43 @@ class StepSaved:
 _NO_CHOICES = (WizardStep.ROLE, WizardStep.REVIEW)
 
 
-def start_draft(*, owner, role: Role, seniority: str = Seniority.MID) -> JobDescription:
-    """A new draft for `role`, with the catalog's defaults as its first choices, scored."""
+def start_draft(
+    *, owner, role: Role | None = None, seniority: str = Seniority.MID, template=None
+) -> JobDescription:
+    """A new draft for `role`, with the catalog's defaults as its first choices, scored; the
+    organization's blocks for the owner's first department are filled in.
+
+    From a `template` (a `JobTemplate`; role and seniority are then the template's): its title,
+    tasks, skills, tools and posting texts over the defaults, and its department's and office's
+    blocks. Either way the draft remembers what it started from, to propose later changes
+    (jdbuilder.organization.proposals).
+    """
+    if template is not None:
+        role, seniority = template.role, template.seniority
+    if role is None:
+        raise ValueError("A draft needs a role or a template.")
+    catalog = RoleCatalog(role)
+    content = organization_content(catalog.rows.token)
+    if template is not None:
+        department, office = template.department_id, template.office_id
+    else:
+        departments = content.departments_of(owner)
+        department, office = (departments[0].pk if departments else None), None
+    chosen = starting_choices(
+        default_choices(catalog, seniority=seniority),
+        content=content,
+        role=role.pk,
+        seniority=seniority,
+        department=department,
+        office=office,
+        template=template,
+    )
     draft = JobDescription(
         owner=owner,
         role=role,
-        title=role.name,
+        title=template.title if template is not None else role.name,
         seniority=seniority,
-        choices=default_choices(RoleCatalog(role), seniority=seniority).to_json(),
+        choices=chosen.to_json(),
         current_step=WizardStep.ROLE,
     )
     draft.quality, draft.quality_of = score_draft(draft)
@@ -102,9 +136,17 @@ def save_step(
         if step == WizardStep.ROLE:
             saved = _choose_role(jd, value)
         chosen = jd.chosen.with_step(step, None if step in _NO_CHOICES else value)
+        if step == WizardStep.POSTING:
+            # Texts follow a new department or office; block origins move with them.
+            chosen = saved_posting(jd.chosen, chosen, content=organization_content())
         if saved.restarted:
             defaults = default_choices(RoleCatalog(jd.role), seniority=jd.seniority)
             chosen = chosen.restarted(saved.restarted, defaults=defaults)
+            # What later catalog edits are compared with: the defaults the steps restarted from.
+            baseline = role_items(defaults, role=jd.role_id, seniority=jd.seniority)
+            chosen = dataclasses.replace(
+                chosen, origins=dataclasses.replace(chosen.origins, role_items=baseline)
+            )
             for restarted in saved.restarted:
                 pending.pop(restarted, None)
         jd.choose(chosen)

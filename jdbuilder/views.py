@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from jdbuilder.documents.build import build_document
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
+from jdbuilder.organization.bands import shown_band
+from jdbuilder.organization.services import start_from_template, start_offer
 from jdbuilder.services import DraftChanged, finalize_job_description, start_draft
 from jdbuilder.vocabulary import WizardStep, WorkplaceType
 from jdbuilder.wizard.views import VERSION_FIELD
@@ -135,8 +137,25 @@ def _title_key(row: MyJobDescription) -> str:
 @login_required
 @permission_required(CREATE_PERMISSION, raise_exception=True)
 def new_job_description(request: HttpRequest) -> HttpResponse:
-    """GET: pick a role (search by name or alternate title). POST: start a draft for it."""
+    """GET: the templates the user may start from, then a role to pick (search by name or
+    alternate title) unless the organization requires a template. POST: start a draft from
+    the template or the role."""
+    offer = start_offer(request.user)
     if request.method == "POST":
+        if "template" in request.POST:
+            raw = request.POST["template"]
+            if not raw.isdigit():
+                raise Http404("No such template.")
+            template = next((t for t in offer.templates if t.pk == int(raw)), None)
+            if template is None:
+                raise Http404("No such template.")
+            job_description = start_from_template(template=template, owner=request.user)
+            return redirect(job_description.get_edit_url())
+        if not offer.roles_allowed:
+            messages.error(
+                request, "New job descriptions start from a template here: pick one of these."
+            )
+            return redirect("jd:new")
         slug = request.POST.get("role", "")
         if not SLUG.fullmatch(slug):
             raise Http404("No such role.")
@@ -144,8 +163,14 @@ def new_job_description(request: HttpRequest) -> HttpResponse:
         job_description = start_draft(owner=request.user, role=role)
         return redirect(job_description.get_edit_url())
     query = request.GET.get("q", "")[:100]
-    roles = Role.objects.search(query)[:50]
-    return render(request, "jdbuilder/new.html", {"roles": roles, "query": query})
+    roles = Role.objects.search(query)[:50] if offer.roles_allowed else Role.objects.none()
+    context = {
+        "roles": roles,
+        "query": query,
+        "templates": offer.templates,
+        "roles_allowed": offer.roles_allowed,
+    }
+    return render(request, "jdbuilder/new.html", context)
 
 
 @login_required
@@ -173,6 +198,7 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
             "revisions": revisions,
             "can_edit": is_owner,
             "formats": FORMATS.values(),
+            "band": shown_band(document, request.user, job_description.role_id),
         },
     )
 
@@ -183,13 +209,15 @@ def revision_detail(request: HttpRequest, public_id, number: int) -> HttpRespons
         JobDescription.objects.visible_to(request.user), public_id=public_id
     )
     revision = get_object_or_404(job_description.revisions, number=number)
+    document = build_document(revision)  # its band as frozen when it was issued
     return render(
         request,
         "jdbuilder/revision.html",
         {
             "job_description": job_description,
             "revision": revision,
-            "document": build_document(revision),
+            "document": document,
+            "band": shown_band(document, request.user, job_description.role_id),
         },
     )
 

@@ -31,6 +31,7 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.models import JobDescription
+from jdbuilder.organization.services import pending_for
 from jdbuilder.services import (
     DraftChanged,
     StepSaved,
@@ -242,6 +243,9 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
             preview_html=preview.cached_html() if self.request.method == "GET" else preview.html(),
             preview_url=reverse("jd:wizard_preview", kwargs=urls),
             preview_frame_url=reverse("jd:wizard_preview_frame", kwargs=urls),
+            # "Updated since you started": from the kept organization and catalog rows, so no
+            # query while nothing changed.
+            pending_updates=pending_for(jd, catalog=self.catalog),
         )
         if step == "responsibilities":
             context["rows"] = self.responsibility_rows(form)
