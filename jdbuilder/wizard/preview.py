@@ -33,12 +33,13 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from jdbuilder.catalog import RoleCatalog
-from jdbuilder.checks import run_checks
+from jdbuilder.checks import bands, run_checks
 from jdbuilder.checks.findings import Report
 from jdbuilder.document import Document
 from jdbuilder.documents.build import build_document
 from jdbuilder.drafts import Posting
 from jdbuilder.models import JobDescription
+from jdbuilder.organization.content import organization_content
 from jdbuilder.vocabulary import WizardStep
 from jdbuilder.wizard.finding_links import FindingLinks, ShownFinding
 from jdbuilder.wizard.initial import initial_for_step
@@ -67,6 +68,10 @@ def step_form(
     kwargs: dict[str, Any] = {"role": job_description.role, "catalog": catalog}
     if step == WizardStep.ROLE:
         kwargs["search"] = search
+    elif step == WizardStep.POSTING:
+        # Where its texts came from: the step's script replaces only those left as offered.
+        kwargs["origins"] = job_description.chosen.origins
+        kwargs["seniority"] = job_description.seniority
     return form_class(
         data=data,
         files=files,
@@ -225,7 +230,17 @@ class Preview:
 
     @cached_property
     def report(self) -> Report:
-        return run_checks(self.document)
+        report = run_checks(self.document)
+        if self.document.pay_band is not None and not self._shows_bands:
+            report = bands.withheld(report)
+        return report
+
+    @property
+    def _shows_bands(self) -> bool:
+        # The preview is the owner's alone (the views find the draft by `editable_by`).
+        jd = self.job_description
+        content = organization_content(self.catalog.rows.token)
+        return content.shows_bands_to(jd.owner, jd.role_id)
 
     @cached_property
     def marks(self) -> dict[str, list[tuple[int, int, str]]]:
