@@ -134,6 +134,19 @@ ROUTES: dict[str, Builder] = {
     "library:index": lambda w: [(reverse("library:index"), "manager")],
     "library:export": lambda w: [(reverse("library:export"), "manager")],
     "exports:list": lambda w: [(reverse("exports:list"), "manager")],
+    "jd:wizard_posting_offer": _mine("jd:wizard_posting_offer", lambda w: w.draft),
+    "organization:draft_updates": _mine("organization:draft_updates", lambda w: w.draft),
+    "organization:save_template": _mine("organization:save_template", lambda w: w.final),
+    "organization:bands": lambda w: [(reverse("organization:bands"), "manager")],
+    "organization:logo": lambda w: [
+        (reverse("organization:logo", kwargs={"name": f"{'0' * 64}.png"}), "anonymous")
+    ],
+    "organization:brand_css": lambda w: [
+        (reverse("organization:brand_css", kwargs={"colour": "1f4e79"}), "anonymous")
+    ],
+    "admin:jdbuilder_payband_import": lambda w: [
+        (reverse("admin:jdbuilder_payband_import"), "staff")
+    ],
     # GET-only pages of one export: any id will do, the CSRF check comes before the lookup.
     **{
         f"exports:{name}": lambda w, name=name: [
