@@ -254,6 +254,10 @@ class ContentBlockForm(forms.ModelForm):
     def clean_country(self) -> str:
         return (self.cleaned_data.get("country") or "").strip().upper()
 
+    def clean_text(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF; drafts compare and store LF.
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")

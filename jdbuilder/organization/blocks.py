@@ -17,6 +17,17 @@ from jdbuilder.organization.content import BLOCK_FIELDS, OrganizationContent
 UNFILLED_TEXT = {"equal_opportunity": DEFAULT_EEO_STATEMENT, "how_to_apply": DEFAULT_HOW_TO_APPLY}
 
 
+def profile_text(field_name: str, content: OrganizationContent, department: int | None) -> str:
+    """What a field no block covers says from the profile: the company's "about" text, or the
+    department's "about the team"; "" for the other fields."""
+    if field_name == "about_company" and content.organization is not None:
+        return content.organization.about
+    if field_name == "about_team" and department is not None:
+        chosen = content.departments.get(department)
+        return chosen.about_team if chosen is not None else ""
+    return ""
+
+
 def fill_posting(
     posting: Posting,
     origins: Origins,
@@ -27,7 +38,8 @@ def fill_posting(
 ) -> tuple[Posting, Origins]:
     """`posting` for `department` and `office`, every block-backed field set to the block that
     applies there (a field no block covers keeps its text), with the blocks taken recorded in
-    the origins. The company name and currency come from the profile when not set."""
+    the origins. The company name and currency come from the profile when not set, and so do
+    an empty about-the-company or about-the-team no block covers (`profile_text`)."""
     applying = content.blocks_for(department=department, office=office)
     texts: dict[str, object] = {"department": department, "office": office}
     taken = dict(origins.blocks)
@@ -35,6 +47,8 @@ def fill_posting(
         block = applying.get(kind)
         if block is None:
             taken.pop(field_name, None)
+            if not getattr(posting, field_name).strip():
+                texts[field_name] = profile_text(field_name, content, department)
             continue
         texts[field_name] = block.text
         taken[field_name] = BlockOrigin(block=block.pk, version=block.version, text=block.text)
@@ -131,8 +145,11 @@ def follow_place(
     changes: dict[str, str] = {}
     for kind, field_name in BLOCK_FIELDS.items():
         block = applying.get(kind)
-        if block is not None and is_untouched(getattr(posted, field_name), offered[field_name]):
+        text = getattr(posted, field_name)
+        if block is not None and is_untouched(text, offered[field_name]):
             changes[field_name] = block.text
+        elif block is None and not text.strip():
+            changes[field_name] = profile_text(field_name, content, posted.department)
     place = content.offices.get(posted.office) if posted.office is not None else None
     if place is not None and posted.office != previous.office:
         before = content.offices.get(previous.office) if previous.office is not None else None

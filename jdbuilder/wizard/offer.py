@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from jdbuilder.models import JobDescription
-from jdbuilder.organization.blocks import block_note, place_text
+from jdbuilder.organization.blocks import block_note, place_text, profile_text
 from jdbuilder.organization.content import BLOCK_FIELDS, OrganizationContent, organization_content
 from jdbuilder.vocabulary import SalaryPeriod, Seniority
 
@@ -120,6 +120,8 @@ def offer(
         if block is not None:
             fields[field_name] = block.text
             notes[field_name] = block_note(block.name)
+        elif text := profile_text(field_name, content, department):
+            fields[field_name] = text  # the profile's, where no block applies
     place = content.offices.get(office) if office is not None else None
     dept = content.departments.get(department) if department is not None else None
     panel = band_panel(

@@ -368,7 +368,7 @@ def test_a_manager_outside_the_roles_department_is_shown_no_band(org, client):
     assert data["band"] is None
     assert data["fields"]["benefits"] == org.blocks.german_benefits.text  # texts still offered
     page = wizard.get("posting").content.decode()
-    assert 'id="band-panel"' not in page and "Pay band" not in page
+    assert 'id="band-panel"' not in page and "Pay band for" not in page
     # Unless staff let managers see every band.
     org.organization.managers_see_all_bands = True
     org.organization.save()
