@@ -67,18 +67,7 @@ class PayBandForm(forms.ModelForm):
 
     class Meta:
         model = PayBand
-        fields = [
-            "role",
-            "role_group",
-            "seniority",
-            "office",
-            "country",
-            "region",
-            "minimum",
-            "maximum",
-            "currency",
-            "period",
-        ]
+        fields = list(COLUMNS)  # the CSV's columns are the band's fields
 
     def clean(self):
         data = super().clean()

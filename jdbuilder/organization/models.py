@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from jdbuilder.organization import lookups  # noqa: F401  (registers __shape)
+import jdbuilder.organization.lookups  # noqa: F401  (registers __shape)
 from jdbuilder.vocabulary import BlockKind, SalaryPeriod, Seniority
 from roles.models import Role
 

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.glyphs",
         "jdbuilder.processes",
         "jdbuilder.organization.brand",
+        "jdbuilder.organization.lookups",
     ),
     ("jdbuilder.drafts", "jdbuilder.catalog", "jdbuilder.checks", "jdbuilder.templatetags"),
     ("jdbuilder.snapshots", "jdbuilder.defaults", "jdbuilder.organization.proposals"),

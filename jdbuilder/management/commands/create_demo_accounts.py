@@ -7,7 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from jdbuilder.accounts import HIRING_MANAGERS, RECRUITERS, ensure_groups
-from jdbuilder.demo import create_demo_job_description
+from jdbuilder.demo import (
+    create_demo_job_description,
+    create_demo_organization,
+    create_demo_template,
+)
 from roles.models import Role
 
 # username, full name, group, is staff
@@ -47,10 +51,20 @@ class Command(BaseCommand):
                     user.groups.set([Group.objects.get(name=group_name)])
                 rows.append((username, password, group_name or "staff (admin)"))
         if Role.objects.filter(slug="software-engineer").exists():
-            demo = create_demo_job_description(
-                owner=get_user_model().objects.get(username="manager")
+            users = get_user_model().objects.in_bulk(
+                ["manager", "manager2", "staff"], field_name="username"
             )
+            organization = create_demo_organization(
+                manager=users["manager"], manager2=users["manager2"]
+            )
+            self.stdout.write(
+                f"Demo company: {organization.name} (departments, offices, blocks, pay bands)."
+            )
+            demo = create_demo_job_description(owner=users["manager"])
             self.stdout.write(f"Demo job description: “{demo.title}” (final), owned by manager.")
+            template = create_demo_template(job_description=demo, staff=users["staff"])
+            if template is not None:
+                self.stdout.write(f"Demo template: “{template.name}” for Engineering.")
         self.stdout.write("Demo accounts (new passwords on every run):")
         for username, password, kind in rows:
             self.stdout.write(f"  {kind:<16} user: {username:<10} password: {password}")
