@@ -15,9 +15,10 @@ from bench.generate_catalog import GENERATED_SOURCE
 from bench.urls import MINIMAL_URL
 from bench.wizard import complete_posting
 from jdbuilder.accounts import HIRING_MANAGERS, ensure_groups
-from jdbuilder.demo import create_demo_job_description
+from jdbuilder.demo import create_demo_job_description, create_demo_organization
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision, RenderedFile
+from jdbuilder.organization.models import Department, PayBand
 from jdbuilder.services import export_revision, start_draft
 from roles.models import Role
 
@@ -65,6 +66,19 @@ def bench_user():
     return user
 
 
+def set_up_the_company(user, role: Role) -> None:
+    """The demo company (offices, blocks, bands), with the bench manager in Engineering hiring
+    the bench role, and a US band for it: drafts then fill their texts from blocks and carry a
+    band, so every preview, save and finalize measured pays for the organization's part."""
+    if not Role.objects.filter(slug="software-engineer").exists():
+        return
+    create_demo_organization(manager=user, manager2=user)
+    Department.objects.get(name="Engineering").roles.add(role)
+    PayBand.objects.get_or_create(
+        role=role, seniority="", country="US", defaults={"minimum": 100_000, "maximum": 220_000}
+    )
+
+
 def prepare(static_root: Path) -> BenchContext:
     """Create the benchmark's user and documents, and the static file the stored PDF is matched to.
 
@@ -73,6 +87,7 @@ def prepare(static_root: Path) -> BenchContext:
     """
     user = bench_user()
     role = bench_role()
+    set_up_the_company(user, role)
     draft = start_draft(owner=user, role=role)
     final = create_demo_job_description(owner=user)
     revision = final.revisions.get(number=1)
