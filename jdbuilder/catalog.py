@@ -70,11 +70,12 @@ class CatalogRows:
 _kept: CatalogRows | None = None
 
 
-def catalog_rows() -> CatalogRows:
+def catalog_rows(token: str | None = None) -> CatalogRows:
     """The catalog's task areas, levels, skills and tools (and each role's "works with"), read
-    again only when the catalog version has changed since they were read."""
+    again only when the catalog version has changed since they were read. `token`: the version
+    this request already read (saves reading it again)."""
     global _kept
-    token = CatalogVersion.objects.current()
+    token = token or CatalogVersion.objects.current()
     if _kept is None or _kept.token != token:
         _kept = CatalogRows(
             token=token,

@@ -12,18 +12,22 @@ from typing import Any
 from jdbuilder.catalog import catalog_rows
 from jdbuilder.document import Document
 from jdbuilder.models import JobDescription, JobDescriptionRevision
-from jdbuilder.organization.content import organization_content
+from jdbuilder.organization.content import OrganizationContent, organization_content
 from jdbuilder.organization.models import Logo
 from jdbuilder.snapshots import logo_sha256, read_snapshot, write_snapshot
 
 
-def take_snapshot(job_description: JobDescription) -> dict[str, Any]:
+def take_snapshot(
+    job_description: JobDescription, *, content: OrganizationContent | None = None
+) -> dict[str, Any]:
     """The draft's chosen ids resolved to the catalog's and the organization's current texts,
     in a fixed number of queries (one, the content version, while nothing has changed)."""
     chosen = job_description.chosen
     role = job_description.role
-    rows = catalog_rows()
-    content = organization_content(rows.token)
+    rows = catalog_rows() if content is None else None
+    content = content or organization_content(rows.token)
+    if rows is None:
+        rows = catalog_rows(content.token)
     return write_snapshot(
         public_id=str(job_description.public_id),
         revision=job_description.revision,
@@ -46,13 +50,13 @@ def take_snapshot(job_description: JobDescription) -> dict[str, Any]:
     )
 
 
-def logo_of(snapshot: dict[str, Any]) -> bytes | None:
+def logo_of(snapshot: dict[str, Any], content: OrganizationContent | None = None) -> bytes | None:
     """The content of the logo `snapshot` names: the current one from the kept organization
     rows, an older one (an issued revision's) from its stored row."""
     sha256 = logo_sha256(snapshot)
     if sha256 is None:
         return None
-    current = organization_content().logo
+    current = (content or organization_content()).logo
     if current is not None and current.sha256 == sha256:
         return bytes(current.content)
     content = Logo.objects.filter(sha256=sha256).values_list("content", flat=True).first()
@@ -66,5 +70,6 @@ def build_document(source: JobDescription | JobDescriptionRevision) -> Document:
         return read_snapshot(
             snapshot, date_posted=source.finalized_at.date(), logo=logo_of(snapshot)
         )
-    snapshot = take_snapshot(source)
-    return read_snapshot(snapshot, logo=logo_of(snapshot))
+    content = organization_content()
+    snapshot = take_snapshot(source, content=content)
+    return read_snapshot(snapshot, logo=logo_of(snapshot, content))

@@ -147,8 +147,12 @@ class Preview:
         catalog: RoleCatalog,
         step: str,
         form: Any = None,
+        viewer: Any = None,
     ) -> None:
         self.job_description = job_description
+        # Who is shown it: the draft's owner (the views find drafts by `editable_by`), passed
+        # so deciding whether they see pay bands reads no user row.
+        self.viewer = viewer
         self.catalog = catalog
         self.step = step
         self.form = form if form is not None and form.is_bound else None
@@ -237,10 +241,9 @@ class Preview:
 
     @property
     def _shows_bands(self) -> bool:
-        # The preview is the owner's alone (the views find the draft by `editable_by`).
         jd = self.job_description
         content = organization_content(self.catalog.rows.token)
-        return content.shows_bands_to(jd.owner, jd.role_id)
+        return content.shows_bands_to(self.viewer or jd.owner, jd.role_id)
 
     @cached_property
     def marks(self) -> dict[str, list[tuple[int, int, str]]]:

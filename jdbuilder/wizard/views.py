@@ -228,7 +228,7 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         context = super().get_context_data(form=form, **kwargs)
         jd = self.job_description
         step = self.steps.current
-        preview = Preview(jd, catalog=self.catalog, step=step, form=form)
+        preview = Preview(jd, catalog=self.catalog, step=step, form=form, viewer=self.request.user)
         urls = {"public_id": jd.public_id, "step": step}
         context.update(
             job_description=jd,
@@ -315,7 +315,7 @@ def _draft_preview(request: HttpRequest, public_id, step: str) -> Preview | Http
     catalog = RoleCatalog.for_draft(jd)
     data = request.POST if request.method == "POST" else DraftStorage(jd).get_step_data(step)
     form = step_form(form_class, step=step, job_description=jd, catalog=catalog, data=data)
-    return Preview(jd, catalog=catalog, step=step, form=form)
+    return Preview(jd, catalog=catalog, step=step, form=form, viewer=request.user)
 
 
 @login_required
