@@ -57,6 +57,7 @@ class OrganizationContent:
     bands: list[PayBand]
     group_roles: dict[int, frozenset[int]]
     logo: Logo | None
+    logo_path: str  # its URL, reversed once per version: every snapshot names it
     # Each department's hiring managers and roles, by id (who sees which bands).
     department_members: dict[int, frozenset[int]]
     department_roles: dict[int, frozenset[int]]
@@ -174,7 +175,7 @@ class OrganizationContent:
                         "media_type": logo.media_type,
                         "width": logo.width,
                         "height": logo.height,
-                        "path": logo.get_absolute_url(),
+                        "path": self.logo_path,
                     }
                     if logo
                     else None
@@ -233,6 +234,9 @@ def organization_content(token: str | None = None) -> OrganizationContent:
             bands=list(PayBand.objects.select_related("office", "role_group")),
             group_roles=group_roles,
             logo=organization.logo if organization else None,
+            logo_path=(
+                organization.logo.get_absolute_url() if organization and organization.logo else ""
+            ),
             department_members=_pairs(Department.members.through, "department_id", "user_id"),
             department_roles=_pairs(Department.roles.through, "department_id", "role_id"),
             templates=JobTemplate.objects.in_bulk(),
