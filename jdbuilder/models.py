@@ -244,6 +244,16 @@ class JobDescription(models.Model):
         return self.status == Status.FINAL
 
     @property
+    def is_editable(self) -> bool:
+        """Only a draft is edited: in review it is frozen as submitted; final or rejected it is
+        done (a final one is reopened for its next revision first)."""
+        return self.status == Status.DRAFT
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.status == Status.IN_REVIEW
+
+    @property
     def seniority_choice(self) -> Seniority:
         return Seniority(self.seniority)
 
@@ -432,6 +442,16 @@ class RenderedFile(models.Model):
 
 
 # The background jobs' rows belong to this app (jdbuilder/jobs/models.py).
+from jdbuilder.approvals.models import (  # noqa: E402,F401
+    ApprovalFlow,
+    ApprovalStage,
+    Comment,
+    NotificationSettings,
+    ShareLink,
+    Submission,
+    SubmissionStage,
+    TimelineEvent,
+)
 from jdbuilder.imports.models import OnetImport  # noqa: E402,F401
 from jdbuilder.jobs.models import Job, JobFile, JobFileChunk  # noqa: E402,F401
 from jdbuilder.organization.models import (  # noqa: E402,F401

@@ -38,7 +38,7 @@ class DraftChanged(Exception):
 
 
 class AlreadyFinal(DraftChanged):
-    """The draft was finalized already."""
+    """The draft was finalized already, or submitted for approval, or rejected."""
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def score_draft(draft: JobDescription) -> tuple[dict, str]:
     return _checked_summary(snapshot), checked_digest(snapshot)
 
 
-def _revision_quality(draft: JobDescription, snapshot: dict[str, Any]) -> dict:
+def revision_quality(draft: JobDescription, snapshot: dict[str, Any]) -> dict:
     """The summary of the revision being issued: the draft's own when the checks would read the
     same texts (nothing saved and no catalog text changed since it was computed), else anew."""
     if draft.quality and draft.quality_of == checked_digest(snapshot):
@@ -212,26 +212,45 @@ def finalize_job_description(
 
     The row is locked first, so two finalizations of the same draft cannot both succeed.
     """
+    locked = lock_draft(job_description=job_description, expected_version=expected_version)
+    snapshot = take_snapshot(locked)
+    revision = issue_revision(
+        locked=locked, snapshot=snapshot, user=user, quality=revision_quality(locked, snapshot)
+    )
+    job_description.status, job_description.lock_version = locked.status, locked.lock_version
+    job_description.latest_revision = revision
+    return revision
+
+
+def lock_draft(*, job_description: JobDescription, expected_version: int) -> JobDescription:
+    """The draft's row, locked until the transaction ends; raises AlreadyFinal when it is no
+    longer a draft (issued, in review, rejected) and DraftChanged when it was saved since
+    `expected_version`."""
     locked = JobDescription.objects.select_for_update().get(pk=job_description.pk)
-    if locked.status == Status.FINAL:
+    if not locked.is_editable:
         raise AlreadyFinal
     if locked.lock_version != expected_version:
         raise DraftChanged
-    snapshot = take_snapshot(locked)
-    revision = JobDescriptionRevision(
+    return locked
+
+
+def issue_revision(
+    *, locked: JobDescription, snapshot: dict[str, Any], user, quality: dict
+) -> JobDescriptionRevision:
+    """Issue `snapshot` as the locked JD's revision `locked.revision`: the JD becomes final, its
+    latest revision this one, and the stored formats are queued for rendering. Call it inside
+    a transaction holding the JD's row lock."""
+    revision = JobDescriptionRevision.objects.create(
         job_description=locked,
         number=locked.revision,
         snapshot=snapshot,
         finalized_by=user,
-        quality=_revision_quality(locked, snapshot),
+        quality=quality,
     )
-    revision.save()
     locked.status = Status.FINAL
     locked.latest_revision = revision
     locked.lock_version += 1
     locked.save(update_fields=["status", "latest_revision", "lock_version", "updated_at"])
-    job_description.status, job_description.lock_version = locked.status, locked.lock_version
-    job_description.latest_revision = revision
     queue_render(revision=revision, new=True)
     return revision
 

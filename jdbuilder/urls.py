@@ -28,5 +28,7 @@ urlpatterns = [
     path("library/", include("jdbuilder.library.urls")),
     path("exports/", include("jdbuilder.exports.urls")),
     path("company/", include("jdbuilder.organization.urls")),
+    path("reviews/", include("jdbuilder.approvals.urls")),
+    path("shared/", include("jdbuilder.approvals.share_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -66,8 +66,62 @@ ROLE_DEPENDENT_STEPS: tuple[WizardStep, ...] = (
 
 
 class Status(models.TextChoices):
+    """Where a JD is in its life: drafted, in review (frozen as submitted), issued, or ended."""
+
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
     FINAL = "final", "Final"
+    REJECTED = "rejected", "Rejected"
+
+
+class SubmissionState(models.TextChoices):
+    """A submission for approval (jdbuilder.approvals): in review until one decision ends it."""
+
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned for changes"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StageCondition(models.TextChoices):
+    """When an approval stage applies to a submission; read from the submitted Document."""
+
+    ALWAYS = "always", "Always"
+    SALARY_MAX_ABOVE = "salary_max_above", "The salary maximum is above a figure"
+    ABOVE_BAND = "above_band", "The salary maximum is above the pay band"
+    OUTSIDE_BAND = "outside_band", "The pay range is outside the pay band"
+
+
+class DocumentSection(models.TextChoices):
+    """The parts of a JD a reviewer can comment on."""
+
+    GENERAL = "general", "The whole job description"
+    TITLE = "title", "Title and summary"
+    ABOUT = "about", "About the company and team"
+    RESPONSIBILITIES = "responsibilities", "Responsibilities"
+    SKILLS = "skills", "Skills and proficiency"
+    TOOLS = "tools", "Tools"
+    COMPENSATION = "compensation", "Compensation"
+    LOCATION = "location", "Location and workplace"
+    BENEFITS = "benefits", "Benefits"
+    APPLYING = "applying", "Equal opportunity and how to apply"
+
+
+class TimelineKind(models.TextChoices):
+    """What the JD's timeline records."""
+
+    SUBMITTED = "submitted", "Submitted for approval"
+    STAGE_APPROVED = "stage_approved", "Approved a stage"
+    APPROVED = "approved", "Approved and issued"
+    ISSUED = "issued", "Issued"
+    RETURNED = "returned", "Returned for changes"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrew the submission"
+    COMMENTED = "commented", "Commented"
+    RESOLVED = "resolved", "Resolved a comment"
+    SHARED = "shared", "Made a share link"
+    SHARE_REVOKED = "share_revoked", "Revoked a share link"
 
 
 class BlockKind(models.TextChoices):

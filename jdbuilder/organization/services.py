@@ -96,7 +96,7 @@ def pending_for(
     job_description: JobDescription, *, catalog: RoleCatalog | None = None
 ) -> list[Change]:
     """The changes offered to `job_description` (none for a final JD)."""
-    if job_description.is_final:
+    if not job_description.is_editable:
         return []
     sources = sources_of(job_description, catalog=catalog)
     return pending_changes(
@@ -126,7 +126,7 @@ def settle_changes(
     if wrong:
         raise ValueError(f"A change is taken or kept, not {wrong[0]!r}.")
     jd = job_description
-    if jd.is_final:
+    if not jd.is_editable:
         raise AlreadyFinal
     sources = sources_of(jd)
     changes = pending_changes(

@@ -63,8 +63,11 @@ def draft_updates(request: HttpRequest, public_id) -> HttpResponse:
         JobDescription.objects.editable_by(request.user).select_related("role"),
         public_id=public_id,
     )
-    if job_description.is_final:
-        messages.info(request, "This job description is final: issued revisions never change.")
+    if not job_description.is_editable:
+        messages.info(
+            request,
+            "This job description is not a draft now: what is issued or in review never changes.",
+        )
         return redirect(job_description)
     changes = pending_for(job_description)
     if request.method == "POST":

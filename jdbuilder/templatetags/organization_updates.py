@@ -19,7 +19,7 @@ def draft_updates(context, job_description) -> list:
     request = context.get("request")
     if request is None or job_description.owner_id != request.user.pk:
         return []
-    if job_description.is_final:
+    if not job_description.is_editable:
         return []
     return pending_for(job_description)
 

@@ -38,8 +38,10 @@ def wizard_autosave(request: HttpRequest, public_id, step: str) -> JsonResponse:
         JobDescription.objects.editable_by(request.user).select_related("role"),
         public_id=public_id,
     )
-    if jd.is_final:
-        return _refused("this job description is final.", status=409, final=True)
+    if not jd.is_editable:
+        return _refused(
+            f"this job description is {jd.get_status_display().lower()}.", status=409, final=True
+        )
     form_class = dict(STEPS).get(step)
     if form_class is None or step == WizardStep.REVIEW:
         return _refused("there is no such step to save.", status=400)

@@ -114,7 +114,7 @@ class ConflictMixin:
         except JobDescription.DoesNotExist:
             raise Http404("This job description was deleted.") from None
         self.job_description = newest
-        if newest.is_final:
+        if not newest.is_editable:
             return False
         self.catalog = RoleCatalog.for_draft(newest)
         self.storage = DraftStorage(newest)

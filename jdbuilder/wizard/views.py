@@ -38,7 +38,7 @@ from jdbuilder.services import (
     finalize_job_description,
     save_step,
 )
-from jdbuilder.vocabulary import WizardStep
+from jdbuilder.vocabulary import Status, WizardStep
 from jdbuilder.wizard import forms, formsets, rows
 from jdbuilder.wizard.conflicts import MERGE_NEXT, MERGE_VERSION, ConflictMixin
 from jdbuilder.wizard.fields import as_int
@@ -74,8 +74,8 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
             JobDescription.objects.editable_by(request.user).select_related("role"),
             public_id=public_id,
         )
-        if self.job_description.is_final:
-            messages.info(request, "This job description is final. Choose “Edit” to revise it.")
+        if not self.job_description.is_editable:
+            messages.info(request, LOCKED_MESSAGES[self.job_description.status])
             return redirect(self.job_description)
         self.catalog = RoleCatalog.for_draft(self.job_description)
         self.version = self.job_description.lock_version
@@ -293,8 +293,18 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
 
 
 FINAL_HAS_NO_PREVIEW = (
-    "This job description is final: there is no draft to preview. Choose “Edit” to revise it."
+    "This job description is not a draft now: there is nothing to preview. "
+    "Choose “Edit” to revise it."
 )
+# What the wizard says to the owner of a JD that is not a draft, by status.
+LOCKED_MESSAGES = {
+    Status.FINAL: "This job description is final. Choose “Edit” to revise it.",
+    Status.IN_REVIEW: (
+        "This job description is in review, frozen as submitted. "
+        "Withdraw the submission to edit it."
+    ),
+    Status.REJECTED: "This job description was rejected. Copy it to start a new draft.",
+}
 
 
 def _draft_preview(request: HttpRequest, public_id, step: str) -> Preview | HttpResponse:
@@ -308,7 +318,7 @@ def _draft_preview(request: HttpRequest, public_id, step: str) -> Preview | Http
         JobDescription.objects.editable_by(request.user).select_related("role"),
         public_id=public_id,
     )
-    if jd.is_final:
+    if not jd.is_editable:
         return HttpResponse(
             FINAL_HAS_NO_PREVIEW, status=409, content_type="text/plain; charset=utf-8"
         )
