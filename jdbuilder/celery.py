@@ -14,7 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jdbuilder.settings")
 
 app = Celery("jdbuilder")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["jdbuilder.jobs"])
+app.autodiscover_tasks(["jdbuilder.jobs", "jdbuilder.approvals"])
 
 
 @worker_process_init.connect

@@ -313,7 +313,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "jobs.sweep", "schedule": 60.0},
     "clean-up": {"task": "jobs.clean_up", "schedule": 3600.0},
+    # Hourly; each waiting stage is reminded at most once per APPROVAL_REMINDER_WORKING_DAYS.
+    "approval-reminders": {"task": "approvals.remind", "schedule": 3600.0},
 }
+# --- Review and approval (docs/approvals.md) -------------------------------------------------
+# A stage waiting this many working days (Monday to Friday) reminds its approvers, and again
+# after as many more.
+APPROVAL_REMINDER_WORKING_DAYS = int(os.environ.get("APPROVAL_REMINDER_WORKING_DAYS", "2"))
+# Share links for outside reviewers: valid this many days unless the manager picks fewer (at
+# most SHARE_LINK_MAX_DAYS), and taking this many comments.
+SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "7"))
+SHARE_LINK_MAX_DAYS = int(os.environ.get("SHARE_LINK_MAX_DAYS", "30"))
+SHARE_LINK_MAX_COMMENTS = int(os.environ.get("SHARE_LINK_MAX_COMMENTS", "1"))
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule")
 )

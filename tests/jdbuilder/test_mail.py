@@ -11,19 +11,18 @@ import datetime
 import email
 import email.policy
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jdbuilder.jobs.models import Job, JobKind, JobStatus
 from jdbuilder.jobs.services import RULES
 from jdbuilder.mail import absolute_url, queue_email
+from tests.support.approvals_mail import free_port, running_smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -230,50 +229,10 @@ def test_absolute_url_refuses_anything_but_a_site_path(path):
 # --- a real SMTP server ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Mailbox:
-    """An aiosmtpd handler: keeps what it accepts; answers with `rcpt_answers` /
-    `data_answers` (in order) before it starts accepting."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.rcpt_answers: list[str] = []
-        self.data_answers: list[str] = []
-        self.rcpt_calls = 0
-        self.data_calls = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        self.rcpt_calls += 1
-        if self.rcpt_answers:
-            return self.rcpt_answers.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.data_calls += 1
-        if self.data_answers:
-            return self.data_answers.pop(0)
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_server(settings):
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield mailbox
-    controller.stop()
+    with running_smtp_server(settings) as mailbox:
+        yield mailbox
 
 
 @pytest.fixture

@@ -1,0 +1,175 @@
+"""Helpers for the review e-mail tests: a real SMTP server (aiosmtpd) on a free port, flows
+built from plain dicts, and the approvals' URLs the e-mails link to.
+
+`running_smtp_server(settings)` points Django's SMTP backend at a fresh server and yields its
+`Mailbox`; `Mailbox.parsed()` gives each message it accepted as a `Received`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import socket
+import types
+import uuid
+from collections.abc import Iterator
+
+from aiosmtpd.controller import Controller
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, include, path, reverse
+
+from jdbuilder.approvals import services
+from jdbuilder.approvals.models import ApprovalFlow, ApprovalStage
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler: keeps what it accepts; answers with `rcpt_answers` /
+    `data_answers` (in order) before it starts accepting."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.rcpt_answers: list[str] = []
+        self.data_answers: list[str] = []
+        self.rcpt_calls = 0
+        self.data_calls = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        self.rcpt_calls += 1
+        if self.rcpt_answers:
+            return self.rcpt_answers.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.data_calls += 1
+        if self.data_answers:
+            return self.data_answers.pop(0)
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted for delivery"
+
+    def parsed(self) -> list[Received]:
+        return [Received(recipients, raw) for recipients, raw in self.messages]
+
+    def to(self, address: str) -> list[Received]:
+        return [message for message in self.parsed() if message.recipients == [address]]
+
+    def clear(self) -> None:
+        self.messages.clear()
+
+
+class Received:
+    """One message the server accepted: its envelope, headers and both bodies."""
+
+    def __init__(self, recipients: list[str], raw: bytes) -> None:
+        self.recipients = recipients
+        self.raw = raw
+        self.message = email.message_from_bytes(raw, policy=email.policy.default)
+        self.subject = self.message["Subject"]
+        # Bodies with their lines ended as Python writes them (SMTP sends CRLF).
+        self.text = self._body("plain")
+        self.html = self._body("html")
+
+    def _body(self, subtype: str) -> str:
+        content = self.message.get_body(preferencelist=(subtype,)).get_content()
+        return content.replace("\r\n", "\n")
+
+    def __repr__(self) -> str:
+        return f"<Received to {self.recipients}: {self.subject!r}>"
+
+
+@contextlib.contextmanager
+def running_smtp_server(settings) -> Iterator[Mailbox]:
+    """A real SMTP server on a free port for the duration, with Django's SMTP backend pointed
+    at it (`settings`: pytest-django's fixture); yields its Mailbox. A test module makes it its
+    fixture: `with running_smtp_server(settings) as mailbox: yield mailbox`."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 5
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+# --- the approvals' URLs -----------------------------------------------------------------------
+
+
+def _placeholder(request, **kwargs) -> HttpResponse:
+    return HttpResponse("A page of the approvals, mounted for the e-mail tests.")
+
+
+def _urlconf_with_review_pages():
+    """The site's URLs, with the approvals' pages the e-mails link to added where the approvals'
+    own urls.py does not have them yet (a placeholder for the submission page, the real
+    notification settings page)."""
+    from jdbuilder import urls as site_urls
+    from jdbuilder.approvals import settings_views
+    from jdbuilder.approvals import urls as approvals_urls
+
+    patterns = list(approvals_urls.urlpatterns)
+    names = {getattr(pattern, "name", None) for pattern in patterns}
+    if "submission" not in names:
+        patterns.append(path("<uuid:public_id>/", _placeholder, name="submission"))
+    if "notification_settings" not in names:
+        patterns.append(
+            path("settings/", settings_views.notification_settings, name="notification_settings")
+        )
+    others = [p for p in site_urls.urlpatterns if getattr(p, "namespace", None) != "approvals"]
+    urlconf = types.ModuleType("review_test_urls")
+    urlconf.urlpatterns = [path("reviews/", include((patterns, "approvals"))), *others]
+    return urlconf
+
+
+def ensure_review_urls(settings) -> None:
+    """Make sure the approvals' submission and notification settings pages can be reversed
+    (`settings`: pytest-django's fixture, which puts ROOT_URLCONF back after the test)."""
+    try:
+        reverse("approvals:notification_settings")
+        reverse("approvals:submission", kwargs={"public_id": uuid.UUID(int=0)})
+    except NoReverseMatch:
+        settings.ROOT_URLCONF = _urlconf_with_review_pages()
+
+
+# --- flows and submissions -----------------------------------------------------------------------
+
+
+def flow_with(*stages: dict, name: str = "Standard", department=None) -> ApprovalFlow:
+    """A flow (the default one unless `department`) with `stages` in order, each a dict of
+    ApprovalStage fields plus `approvers` (users)."""
+    flow = ApprovalFlow.objects.create(
+        name=name, is_default=department is None, department=department
+    )
+    for position, fields in enumerate(stages, start=1):
+        fields = dict(fields)
+        approvers = fields.pop("approvers", ())
+        stage = ApprovalStage.objects.create(flow=flow, position=position, **fields)
+        stage.approvers.add(*approvers)
+    return flow
+
+
+def submit(jd, capture):
+    """Submit `jd` as its owner, running what commits (the e-mail jobs) at once."""
+    with capture(execute=True):
+        submitted = services.submit_job_description(
+            job_description=jd, user=jd.owner, expected_version=jd.lock_version
+        )
+    return submitted.submission
+
+
+def decide(action, submission, user, capture, **kwargs):
+    """`action` (services.approve, return_for_changes, reject) on the current stage."""
+    stage = services.current_stage(submission)
+    with capture(execute=True):
+        return action(submission=submission, user=user, stage_id=stage.pk, **kwargs)
