@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The outside reviewers' pages, mounted at /shared/ (no sign-in)."""
+
+from django.urls import path
+
+from jdbuilder.approvals import share_views
 
 app_name = "shared"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<str:token>/", share_views.shared, name="view"),
+]
