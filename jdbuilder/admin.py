@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from jdbuilder.approvals import admin as approvals_admin  # noqa: F401  (flows, read-only reviews)
 from jdbuilder.imports import admin as imports_admin  # noqa: F401  (registers OnetImport)
 from jdbuilder.jobs.models import Job
 from jdbuilder.organization import admin as organization_admin  # noqa: F401

@@ -1,6 +1,7 @@
 """The demo company and job description `create_demo_accounts` sets up (local use only): the
 organization with its logo, two departments, offices in Denver, Berlin and remote in the US, their
-content blocks and Software Engineer pay bands, a template, and the demo manager's final JD."""
+content blocks and Software Engineer pay bands, a template, the demo manager's final JD, and the
+default approval flow ("Standard review": HR, then Compensation above the band)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import dataclasses
 import datetime
 import io
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from jdbuilder.approvals.models import ApprovalFlow, ApprovalStage
 from jdbuilder.drafts import Responsibility
 from jdbuilder.models import JobDescription
 from jdbuilder.organization.logo import checked_logo, stored_logo
@@ -25,7 +28,7 @@ from jdbuilder.organization.models import (
 )
 from jdbuilder.organization.services import save_as_template
 from jdbuilder.services import RoleChoice, finalize_job_description, save_step, start_draft
-from jdbuilder.vocabulary import BlockKind, Seniority, WizardStep
+from jdbuilder.vocabulary import BlockKind, Seniority, StageCondition, WizardStep
 from roles.models import Role
 
 DEMO_TITLE = "Senior Software Engineer, Forecasting Platform"
@@ -268,3 +271,35 @@ def create_demo_job_description(*, owner) -> JobDescription:
         )
     finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
     return jd
+
+
+DEMO_FLOW = "Standard review"
+# The group whose members approve the flow's first stage.
+HR_GROUP = "HR"
+
+
+@transaction.atomic
+def create_demo_flow(*, staff, hr, compensation) -> ApprovalFlow:
+    """The default flow, unless there is one: "HR review" (anyone in the HR group, `hr` among
+    them), then "Compensation" (`compensation`, named) when the maximum is above the pay band.
+
+    Made after the demo JD is issued, so that JD stays issued as it always was; from now on the
+    demo managers' JDs go through it. History records `staff` as its author.
+    """
+    group, _ = Group.objects.get_or_create(name=HR_GROUP)
+    group.user_set.add(hr)
+    existing = ApprovalFlow.objects.filter(is_default=True).first()
+    if existing is not None:
+        return existing
+    flow = ApprovalFlow(name=DEMO_FLOW, is_default=True)
+    flow._history_user = staff
+    flow.save()
+    first = ApprovalStage(flow=flow, position=1, name="HR review", approver_group=group)
+    second = ApprovalStage(
+        flow=flow, position=2, name="Compensation", condition=StageCondition.ABOVE_BAND
+    )
+    for stage in (first, second):
+        stage._history_user = staff
+        stage.save()
+    second.approvers.add(compensation)
+    return flow

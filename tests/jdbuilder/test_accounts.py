@@ -35,7 +35,7 @@ def test_demo_accounts_print_credentials_that_work(settings):
     out = StringIO()
     call_command("create_demo_accounts", stdout=out)
     creds = dict(re.findall(r"user: (\S+)\s+password: (\S+)", out.getvalue()))
-    assert set(creds) == {"manager", "manager2", "recruiter", "staff"}
+    assert set(creds) == {"manager", "manager2", "recruiter", "staff", "hr", "compensation"}
     for username, password in creds.items():
         request = RequestFactory().post("/accounts/login/")
         assert authenticate(request, username=username, password=password) is not None
@@ -46,7 +46,8 @@ def test_demo_accounts_print_credentials_that_work(settings):
     assert not users.get(username="manager").is_staff
     # Running again resets, never duplicates.
     call_command("create_demo_accounts", stdout=StringIO())
-    assert users.count() == 4
+    assert users.count() == 6
+    assert users.get(username="hr").groups.get().name == "HR"
 
 
 def test_sign_in_and_out(client):

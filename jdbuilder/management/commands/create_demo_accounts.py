@@ -8,6 +8,8 @@ from django.db import transaction
 
 from jdbuilder.accounts import HIRING_MANAGERS, RECRUITERS, ensure_groups
 from jdbuilder.demo import (
+    HR_GROUP,
+    create_demo_flow,
     create_demo_job_description,
     create_demo_organization,
     create_demo_template,
@@ -20,6 +22,9 @@ DEMO_ACCOUNTS = [
     ("manager2", "Sam Second-Manager", HIRING_MANAGERS, False),
     ("recruiter", "Riley Recruiter", RECRUITERS, False),
     ("staff", "Casey Curator", None, True),
+    # The approvers of the demo flow: HR review (the HR group), then Compensation (named).
+    ("hr", "Harper Reviewer", HR_GROUP, False),
+    ("compensation", "Cameron Compensation", None, False),
 ]
 
 
@@ -36,6 +41,7 @@ class Command(BaseCommand):
                 "Demo accounts are for local development only; refusing because DEBUG is off."
             )
         ensure_groups()
+        Group.objects.get_or_create(name=HR_GROUP)
         rows = []
         with transaction.atomic():
             for username, full_name, group_name, is_staff in DEMO_ACCOUNTS:
@@ -49,10 +55,11 @@ class Command(BaseCommand):
                 user.save()
                 if group_name:
                     user.groups.set([Group.objects.get(name=group_name)])
-                rows.append((username, password, group_name or "staff (admin)"))
+                kind = group_name or ("staff (admin)" if is_staff else "approver")
+                rows.append((username, password, kind))
         if Role.objects.filter(slug="software-engineer").exists():
             users = get_user_model().objects.in_bulk(
-                ["manager", "manager2", "staff"], field_name="username"
+                ["manager", "manager2", "staff", "hr", "compensation"], field_name="username"
             )
             organization = create_demo_organization(
                 manager=users["manager"], manager2=users["manager2"]
@@ -65,6 +72,13 @@ class Command(BaseCommand):
             template = create_demo_template(job_description=demo, staff=users["staff"])
             if template is not None:
                 self.stdout.write(f"Demo template: “{template.name}” for Engineering.")
+            # After the demo JD is issued, so it stays issued without review.
+            flow = create_demo_flow(
+                staff=users["staff"], hr=users["hr"], compensation=users["compensation"]
+            )
+            self.stdout.write(
+                f"Demo approval flow: “{flow.name}” (HR review, then Compensation above the band)."
+            )
         self.stdout.write("Demo accounts (new passwords on every run):")
         for username, password, kind in rows:
             self.stdout.write(f"  {kind:<16} user: {username:<10} password: {password}")
