@@ -16,6 +16,10 @@ class JdbuilderConfig(AppConfig):
 
         # Every write to the organization's rows moves the content version drafts read.
         content.connect()
+        from jdbuilder.approvals.queue import connect_signals
+
+        # Who approves a stage is kept in the cache for the navigation's count.
+        connect_signals()
 
 
 def ensure_groups_after_migrate(sender, **kwargs) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from jdbuilder import downloads, views
+from jdbuilder import compare_views, downloads, views
+from jdbuilder.approvals import share_views
 from jdbuilder.wizard import autosave, offer
 from jdbuilder.wizard.views import JobDescriptionWizard, wizard_preview, wizard_preview_frame
 
@@ -13,6 +14,21 @@ urlpatterns = [
     path("new/", views.new_job_description, name="new"),
     path("<uuid:public_id>/", views.job_description_detail, name="detail"),
     path("<uuid:public_id>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path(
+        "<uuid:public_id>/revisions/<int:old>/compare/<int:new>/",
+        compare_views.compare,
+        name="compare",
+    ),
+    path(
+        "<uuid:public_id>/revisions/<int:old>/compare/<int:new>/note.md",
+        compare_views.compare_note_md,
+        name="compare_note_md",
+    ),
+    path(
+        "<uuid:public_id>/revisions/<int:old>/compare/<int:new>/note.pdf",
+        compare_views.compare_note_pdf,
+        name="compare_note_pdf",
+    ),
     path("<uuid:public_id>/download/<str:fmt>/", downloads.download, name="download"),
     path(
         "<uuid:public_id>/revisions/<int:number>/download/<str:fmt>/",
@@ -46,6 +62,11 @@ urlpatterns = [
         "<uuid:public_id>/edit/<str:step>/autosave/",
         autosave.wizard_autosave,
         name="wizard_autosave",
+    ),
+    path(
+        "<uuid:public_id>/revisions/<int:number>/share/",
+        share_views.make_revision_share_link,
+        name="share_revision",
     ),
     path("<uuid:public_id>/finalize/", views.finalize, name="finalize"),
     path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),

@@ -18,12 +18,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from jdbuilder.approvals.models import Comment, TimelineEvent
+from jdbuilder.approvals.queue import latest_submissions, review_of
+from jdbuilder.approvals.services import submit_job_description
+from jdbuilder.approvals.sharing import links_for, may_manage
 from jdbuilder.documents.build import build_document
+from jdbuilder.documents.diff import redline
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.organization.bands import shown_band
 from jdbuilder.organization.services import start_from_template, start_offer
-from jdbuilder.services import DraftChanged, finalize_job_description, start_draft
+from jdbuilder.services import DraftChanged, start_draft
 from jdbuilder.vocabulary import WizardStep, WorkplaceType
 from jdbuilder.wizard.views import VERSION_FIELD
 from roles.models import Role
@@ -43,7 +48,8 @@ def my_job_descriptions(request: HttpRequest) -> HttpResponse:
                 queryset=JobDescriptionRevision.objects.latest_first().only(
                     "pk", "number", "finalized_at", "job_description_id"
                 ),
-            )
+            ),
+            latest_submissions(),
         )
     )
     return render(
@@ -199,8 +205,33 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_edit": is_owner,
             "formats": FORMATS.values(),
             "band": shown_band(document, request.user, job_description.role_id),
+            **_review_context(job_description, request.user),
         },
     )
+
+
+def _review_context(job_description: JobDescription, user) -> dict:
+    """The JD's latest submission (its state, stages, the decision's comment), its comments
+    and its timeline: a fixed number of queries."""
+    review = review_of(job_description)
+    context = {
+        "review": review,
+        "timeline": list(
+            TimelineEvent.objects.filter(job_description=job_description).select_related("actor")
+        ),
+    }
+    if review is not None:
+        from jdbuilder.approvals.views import threads_by_section
+
+        threads = Comment.objects.filter(job_description=job_description).threads()
+        context |= {
+            "submission": review.submission,
+            "stages": review.stages,
+            "current_stage": review.current_stage,
+            "sections_threads": threads_by_section(threads),
+            "is_owner": job_description.owner_id == user.pk,
+        }
+    return context
 
 
 @login_required
@@ -208,16 +239,27 @@ def revision_detail(request: HttpRequest, public_id, number: int) -> HttpRespons
     job_description = get_object_or_404(
         JobDescription.objects.visible_to(request.user), public_id=public_id
     )
-    revision = get_object_or_404(job_description.revisions, number=number)
+    revisions = list(job_description.revisions.latest_first().only("pk", "number"))
+    revision = next((r for r in revisions if r.number == number), None)
+    if revision is None:
+        raise Http404("No such revision.")
+    revision = job_description.revisions.get(pk=revision.pk)
     document = build_document(revision)  # its band as frozen when it was issued
+    earlier = next((r for r in revisions if r.number < number), None)
+    changes = redline(build_document(earlier), document) if earlier is not None else None
     return render(
         request,
         "jdbuilder/revision.html",
         {
             "job_description": job_description,
             "revision": revision,
+            "revisions": revisions,
             "document": document,
+            "earlier": earlier,
+            "redline": changes,
             "band": shown_band(document, request.user, job_description.role_id),
+            "may_share": may_manage(job_description, request.user),
+            "share_links": links_for(user=request.user, revision=revision),
         },
     )
 
@@ -242,6 +284,11 @@ def finalize(request: HttpRequest, public_id) -> HttpResponse:
     if job_description.is_final:
         messages.info(request, f"Already finalized as revision {job_description.revision}.")
         return redirect(job_description)
+    if not job_description.is_editable:
+        messages.info(
+            request, f"This job description is {job_description.get_status_display().lower()}."
+        )
+        return redirect(job_description)
     unsaved = job_description.first_unsaved_step(
         step for step in WizardStep if step != WizardStep.REVIEW
     )
@@ -251,19 +298,25 @@ def finalize(request: HttpRequest, public_id) -> HttpResponse:
         return redirect(_step_url(job_description, unsaved))
     version = request.POST.get(VERSION_FIELD, "")  # the version the review page was read at
     try:
-        revision = finalize_job_description(
+        submitted = submit_job_description(
             job_description=job_description,
             user=request.user,
             expected_version=int(version) if version.isdigit() else -1,
         )
-    except DraftChanged:  # AlreadyFinal too: finalized in another tab meanwhile
+    except DraftChanged:  # AlreadyFinal too: finalized or submitted in another tab meanwhile
         messages.warning(
             request,
             "This draft changed after you opened the review page (in another tab or window). "
             "Here it is as it stands now: check it, then finalize again.",
         )
         return redirect(_step_url(job_description, WizardStep.REVIEW))
-    messages.success(request, f"Finalized as revision {revision.number}.")
+    if submitted.submission is not None:
+        messages.success(
+            request,
+            "Submitted for approval. It is frozen as submitted; you will hear of each decision.",
+        )
+        return redirect(job_description)
+    messages.success(request, f"Finalized as revision {submitted.revision.number}.")
     return redirect(job_description)
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from jdbuilder.approvals import notify
-from jdbuilder.approvals.flows import applicable_stages
+import jdbuilder.approvals.notify as notify
+from jdbuilder.approvals.flows import Applies, applicable_stages
 from jdbuilder.approvals.models import (
     ApprovalFlow,
     Comment,
@@ -21,6 +21,7 @@ from jdbuilder.approvals.models import (
     SubmissionStage,
     TimelineEvent,
 )
+from jdbuilder.document import Document
 from jdbuilder.documents.build import take_snapshot
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import issue_revision, lock_draft, revision_quality
@@ -50,8 +51,15 @@ class Submitted:
     revision: JobDescriptionRevision | None = None
 
 
-def approval_flow_for(job_description: JobDescription) -> ApprovalFlow | None:
-    return ApprovalFlow.objects.for_department(job_description.chosen.posting.department)
+def stages_for(
+    *, job_description: JobDescription, document: Document
+) -> tuple[ApprovalFlow | None, list[Applies]]:
+    """The flow the JD goes through and which of its stages apply to `document`: none means
+    finalizing issues it at once."""
+    flow = ApprovalFlow.objects.for_department(job_description.chosen.posting.department)
+    if flow is None:
+        return None, []
+    return flow, applicable_stages(flow.stages.all(), document)
 
 
 @transaction.atomic
@@ -66,8 +74,7 @@ def submit_job_description(
     locked = lock_draft(job_description=job_description, expected_version=expected_version)
     snapshot = take_snapshot(locked)
     quality = revision_quality(locked, snapshot)
-    flow = approval_flow_for(locked)
-    stages = applicable_stages(flow.stages.all(), read_snapshot(snapshot)) if flow else []
+    flow, stages = stages_for(job_description=locked, document=read_snapshot(snapshot))
     if not stages:
         revision = issue_revision(locked=locked, snapshot=snapshot, user=user, quality=quality)
         _record(locked, TimelineKind.ISSUED, actor=user, text=f"Revision {revision.number}.")

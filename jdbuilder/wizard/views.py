@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
+from jdbuilder.approvals.services import stages_for
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.models import JobDescription
 from jdbuilder.organization.services import pending_for
@@ -259,6 +260,10 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
                 document=SimpleLazyObject(lambda: preview.document),
                 report=SimpleLazyObject(lambda: preview.report),
                 missing=[link for link in context["step_links"][:-1] if not link.done],
+                # The stages a submission would pass now (none: finalizing issues at once).
+                approval=SimpleLazyObject(
+                    lambda: stages_for(job_description=jd, document=preview.document)[1]
+                ),
             )
         return context
 
@@ -292,10 +297,7 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
         return {"own": own, "others": others}
 
 
-FINAL_HAS_NO_PREVIEW = (
-    "This job description is not a draft now: there is nothing to preview. "
-    "Choose “Edit” to revise it."
-)
+NO_PREVIEW = "This job description is {status}: there is no draft to preview."
 # What the wizard says to the owner of a JD that is not a draft, by status.
 LOCKED_MESSAGES = {
     Status.FINAL: "This job description is final. Choose “Edit” to revise it.",
@@ -320,7 +322,9 @@ def _draft_preview(request: HttpRequest, public_id, step: str) -> Preview | Http
     )
     if not jd.is_editable:
         return HttpResponse(
-            FINAL_HAS_NO_PREVIEW, status=409, content_type="text/plain; charset=utf-8"
+            NO_PREVIEW.format(status=jd.get_status_display().lower()),
+            status=409,
+            content_type="text/plain; charset=utf-8",
         )
     catalog = RoleCatalog.for_draft(jd)
     data = request.POST if request.method == "POST" else DraftStorage(jd).get_step_data(step)

@@ -28,12 +28,18 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.organization.lookups",
     ),
     ("jdbuilder.drafts", "jdbuilder.catalog", "jdbuilder.checks", "jdbuilder.templatetags"),
-    ("jdbuilder.snapshots", "jdbuilder.defaults", "jdbuilder.organization.proposals"),
+    (
+        "jdbuilder.snapshots",
+        "jdbuilder.defaults",
+        "jdbuilder.organization.proposals",
+        "jdbuilder.approvals.flows",
+    ),
     (
         "jdbuilder.models",
         "jdbuilder.jobs.models",
         "jdbuilder.imports.models",
         "jdbuilder.organization.models",
+        "jdbuilder.approvals.models",
     ),
     (
         "jdbuilder.documents",
@@ -45,6 +51,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.organization.bands",
         "jdbuilder.organization.logo",
         "jdbuilder.organization.starting",
+        "jdbuilder.approvals.queue",
     ),
     (
         "jdbuilder.services",
@@ -54,6 +61,10 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.exports",
         "jdbuilder.organization.services",
         "jdbuilder.organization.band_import",
+        "jdbuilder.approvals.notify",
+        "jdbuilder.approvals.services",
+        "jdbuilder.approvals.sharing",
+        "jdbuilder.approvals.reminders",
     ),
     (
         "jdbuilder.wizard",
@@ -72,6 +83,9 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.jobs",
         "jdbuilder.organization",
         "jdbuilder.templatetags.organization_updates",
+        "jdbuilder.templatetags.approvals",
+        "jdbuilder.approvals",
+        "jdbuilder.compare_views",
     ),
     (
         "jdbuilder.urls",

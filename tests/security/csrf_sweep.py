@@ -138,6 +138,28 @@ ROUTES: dict[str, Builder] = {
     "organization:draft_updates": _mine("organization:draft_updates", lambda w: w.draft),
     "organization:save_template": _mine("organization:save_template", lambda w: w.final),
     "organization:bands": lambda w: [(reverse("organization:bands"), "manager")],
+    "jd:compare": _mine("jd:compare", lambda w: w.final, old=1, new=1),
+    "jd:compare_note_md": _mine("jd:compare_note_md", lambda w: w.final, old=1, new=1),
+    "jd:compare_note_pdf": _mine("jd:compare_note_pdf", lambda w: w.final, old=1, new=1),
+    "jd:share_revision": _mine("jd:share_revision", lambda w: w.final, number=1),
+    "approvals:queue": lambda w: [(reverse("approvals:queue"), "manager")],
+    "approvals:notification_settings": lambda w: [
+        (reverse("approvals:notification_settings"), "manager")
+    ],
+    "approvals:resolve": lambda w: [(reverse("approvals:resolve", kwargs={"pk": 1}), "manager")],
+    "approvals:revoke_share": lambda w: [
+        (reverse("approvals:revoke_share", kwargs={"pk": 1}), "manager")
+    ],
+    # No submission exists in this world: the CSRF check refuses before any lookup.
+    **{
+        f"approvals:{name}": (
+            lambda w, name=name: [
+                (reverse(f"approvals:{name}", kwargs={"public_id": EXPORT_ID}), "manager")
+            ]
+        )
+        for name in ("submission", "approve", "return", "reject", "withdraw", "comment", "share")
+    },
+    "shared:view": lambda w: [(reverse("shared:view", kwargs={"token": "1.x~y~z"}), "anonymous")],
     "organization:logo": lambda w: [
         (reverse("organization:logo", kwargs={"name": f"{'0' * 64}.png"}), "anonymous")
     ],
