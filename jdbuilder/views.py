@@ -22,13 +22,15 @@ from jdbuilder.approvals.models import Comment, TimelineEvent
 from jdbuilder.approvals.queue import latest_submissions, review_of
 from jdbuilder.approvals.services import submit_job_description
 from jdbuilder.approvals.sharing import links_for, may_manage
-from jdbuilder.documents.build import build_document
+from jdbuilder.approvals.views import threads_by_section
+from jdbuilder.documents.build import build_document, logo_of
 from jdbuilder.documents.diff import redline
 from jdbuilder.documents.formats import FORMATS
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.organization.bands import shown_band
 from jdbuilder.organization.services import start_from_template, start_offer
 from jdbuilder.services import DraftChanged, start_draft
+from jdbuilder.snapshots import read_snapshot
 from jdbuilder.vocabulary import WizardStep, WorkplaceType
 from jdbuilder.wizard.views import VERSION_FIELD
 from roles.models import Role
@@ -187,9 +189,15 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
     )
     revisions = list(job_description.revisions.latest_first().select_related("finalized_by"))
     is_owner = job_description.owner_id == request.user.pk
+    review = _review_context(job_description, request.user)
+    submission = review.get("submission")
     if revisions and (job_description.is_final or not is_owner):
         revision = revisions[0]
         document = build_document(revision)
+    elif job_description.is_in_review and submission is not None:
+        # Frozen as submitted: exactly what the approvers read and what will be issued.
+        revision = None
+        document = read_snapshot(submission.snapshot, logo=logo_of(submission.snapshot))
     else:
         # The owner's draft: what the review step shows, not issued yet.
         revision = None
@@ -205,7 +213,7 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_edit": is_owner,
             "formats": FORMATS.values(),
             "band": shown_band(document, request.user, job_description.role_id),
-            **_review_context(job_description, request.user),
+            **review,
         },
     )
 
@@ -221,8 +229,6 @@ def _review_context(job_description: JobDescription, user) -> dict:
         ),
     }
     if review is not None:
-        from jdbuilder.approvals.views import threads_by_section
-
         threads = Comment.objects.filter(job_description=job_description).threads()
         context |= {
             "submission": review.submission,
