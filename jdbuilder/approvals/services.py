@@ -304,7 +304,9 @@ def add_comment(
 def resolve_comment(*, comment: Comment, user) -> Comment:
     """The manager marks a thread as dealt with."""
     locked = (
-        Comment.objects.select_for_update().select_related("job_description").get(pk=comment.pk)
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("job_description")
+        .get(pk=comment.pk)
     )
     if locked.job_description.owner_id != user.pk:
         raise NotAllowed("Only the job description's manager resolves its comments.")

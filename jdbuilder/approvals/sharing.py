@@ -129,7 +129,11 @@ def revoke_share_link(*, link: ShareLink, user) -> ShareLink:
     """Stop the link working at once; revoking a revoked link changes nothing.
 
     NotAllowed unless `user` owns the JD, is staff, or made the link."""
-    locked = ShareLink.objects.select_for_update().select_related("job_description").get(pk=link.pk)
+    locked = (
+        ShareLink.objects.select_for_update(of=("self",))
+        .select_related("job_description")
+        .get(pk=link.pk)
+    )
     if not (may_manage(locked.job_description, user) or locked.created_by_id == user.pk):
         raise NotAllowed("Only the job description's manager or staff can revoke its links.")
     if locked.revoked_at is not None:
@@ -222,7 +226,7 @@ def leave_outside_comment(
     if section not in DocumentSection.values:
         raise ReviewRefused("Choose a section to comment on.")
     locked = (
-        ShareLink.objects.select_for_update()
+        ShareLink.objects.select_for_update(of=("self",))
         .select_related("job_description", "submission")
         .get(pk=link.pk)
     )
