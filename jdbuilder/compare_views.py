@@ -64,7 +64,7 @@ def _comparison(request: HttpRequest, public_id, old: int, new: int) -> Comparis
     )
 
 
-def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+def attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
@@ -98,7 +98,7 @@ def compare(request: HttpRequest, public_id, old: int, new: int) -> HttpResponse
 def compare_note_md(request: HttpRequest, public_id, old: int, new: int) -> HttpResponse:
     comparison = _comparison(request, public_id, old, new)
     content = change_note_markdown(comparison.redline, **comparison.labels).encode("utf-8")
-    return _attachment(
+    return attachment(
         content, content_type="text/markdown; charset=utf-8", filename=comparison.filename("md")
     )
 
@@ -110,4 +110,4 @@ def compare_note_pdf(request: HttpRequest, public_id, old: int, new: int) -> Htt
     content = change_note_pdf(
         comparison.redline, **comparison.labels, document=comparison.new_document
     )
-    return _attachment(content, content_type="application/pdf", filename=comparison.filename("pdf"))
+    return attachment(content, content_type="application/pdf", filename=comparison.filename("pdf"))

@@ -18,4 +18,5 @@ urlpatterns: list = [
     path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:public_id>/comment/", views.comment, name="comment"),
     path("<uuid:public_id>/share/", share_views.make_share_link, name="share"),
+    path("<uuid:public_id>/changes.<str:fmt>", views.submission_changes, name="changes"),
 ]

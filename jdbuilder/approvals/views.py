@@ -16,16 +16,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from jdbuilder.approvals import services
 from jdbuilder.approvals.models import Comment, Submission, SubmissionStage, TimelineEvent
 from jdbuilder.checks import bands, run_checks
 from jdbuilder.checks.findings import Finding, Place, Report
+from jdbuilder.compare_views import attachment
 from jdbuilder.document import Document
 from jdbuilder.documents.build import build_document, logo_of
+from jdbuilder.documents.change_note import change_note_markdown, change_note_pdf
 from jdbuilder.documents.diff import redline
 from jdbuilder.organization.bands import shown_band
 from jdbuilder.snapshots import read_snapshot
@@ -317,3 +320,32 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.resolve_comment(comment=found, user=request.user),
         "Resolved.",
     )
+
+
+CHANGE_NOTE_TYPES = {"md": "text/markdown; charset=utf-8", "pdf": "application/pdf"}
+
+
+@require_GET
+@login_required
+def submission_changes(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """The submission's change note against the last issued revision, as the page shows it
+    (Markdown or PDF), for whoever may open the submission."""
+    if fmt not in CHANGE_NOTE_TYPES:
+        raise Http404("No such format.")
+    submission = _visible(request, public_id)
+    document = read_snapshot(submission.snapshot, logo=logo_of(submission.snapshot))
+    changes = _redlines(submission, document)["redline"]
+    latest = submission.job_description.latest_revision
+    labels = {
+        "title": document.title,
+        "old_label": f"Revision {latest.number}" if latest else "Nothing issued before",
+        "new_label": f"Submitted {submission.submitted_at:%d %b %Y, %H:%M}",
+    }
+    if fmt == "md":
+        content = change_note_markdown(changes, **labels).encode("utf-8")
+    else:
+        content = change_note_pdf(changes, **labels, document=document)
+    stem = slugify(f"{document.title} submitted changes")[:120] or "changes"
+    response = attachment(content, content_type=CHANGE_NOTE_TYPES[fmt], filename=f"{stem}.{fmt}")
+    response["Cache-Control"] = "private, no-cache"
+    return response

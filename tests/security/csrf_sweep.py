@@ -159,6 +159,9 @@ ROUTES: dict[str, Builder] = {
         )
         for name in ("submission", "approve", "return", "reject", "withdraw", "comment", "share")
     },
+    "approvals:changes": lambda w: [
+        (reverse("approvals:changes", kwargs={"public_id": EXPORT_ID, "fmt": "md"}), "manager")
+    ],
     "shared:view": lambda w: [(reverse("shared:view", kwargs={"token": "1.x~y~z"}), "anonymous")],
     "organization:logo": lambda w: [
         (reverse("organization:logo", kwargs={"name": f"{'0' * 64}.png"}), "anonymous")
