@@ -181,3 +181,19 @@ def commented(comment: Comment) -> int:
         "settings_url": settings_url(),
     }
     return send_each(people, template="review_comment", context=context)
+
+
+def withdrawn(submission: Submission, *, stage: SubmissionStage | None) -> int:
+    """Tell the approvers of the stage it was waiting at that the manager took it back, so
+    nobody opens a review that is gone; how many were told."""
+    if stage is None:
+        return 0
+    people = stage_approvers(stage, SUBMISSIONS_TO_APPROVE)
+    if not people:
+        return 0
+    context = {
+        **submission_context(submission),
+        "stage_name": stage.name,
+        "withdrawn_by": display_name(submission.job_description.owner),
+    }
+    return send_each(people, template="review_withdrawn", context=context)

@@ -241,6 +241,7 @@ def withdraw(*, submission: Submission, user) -> Submission:
     locked = _lock_in_review(submission)
     if locked.job_description.owner_id != user.pk:
         raise NotAllowed("Only the job description's manager can withdraw it.")
+    waiting_at = current_stage(locked)
     locked.state, locked.decided_by, locked.decided_at = (
         SubmissionState.WITHDRAWN,
         user,
@@ -252,6 +253,7 @@ def withdraw(*, submission: Submission, user) -> Submission:
     jd.lock_version += 1
     jd.save(update_fields=["status", "lock_version", "updated_at"])
     _record(jd, TimelineKind.WITHDRAWN, actor=user, submission=locked)
+    notify.withdrawn(locked, stage=waiting_at)
     return locked
 
 

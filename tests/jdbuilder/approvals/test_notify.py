@@ -239,12 +239,6 @@ def test_rejecting_tells_the_manager_the_reason(
     assert "The reason:\nWe are not hiring for this." in message.text
 
 
-def test_withdrawing_tells_nobody(people, submitted, mailbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw(submission=submitted, user=people["owner"])
-    assert mailbox.parsed() == []
-
-
 def test_a_decision_that_is_not_one_is_an_error(submitted):
     stage = services.current_stage(submitted)
     with pytest.raises(ValueError, match="Not a decision"):
@@ -444,3 +438,21 @@ def test_one_line_collapses_every_kind_of_line_break_and_cuts_long_text():
     assert notify.one_line("  A\r\n\tB\u2029C\x1cD\x85E  ") == "A B C D E"
     long = notify.one_line("x" * 300)
     assert len(long) == notify.SUBJECT_TITLE_LENGTH and long.endswith("…")
+
+
+# --- a withdrawal ----------------------------------------------------------------------------
+
+
+def test_withdrawing_tells_the_approvers_of_the_waiting_stage_only(
+    people, submitted, mailbox, django_capture_on_commit_callbacks
+):
+    NotificationSettings.objects.create(user=people["hr2"], submissions_to_approve=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(submission=submitted, user=people["owner"])
+
+    message = only(mailbox, "hr@example.com")
+    assert addresses(mailbox) == [["hr@example.com"]]  # hr2 turned it off; pay's stage waits
+    assert message.subject == "No longer waiting for you: Platform Engineer"
+    for body in (message.text, message.html):
+        assert "withdrew" in body and "HR review" in body
+        assert f"{SITE}{submitted.job_description.get_absolute_url()}" in body
