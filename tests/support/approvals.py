@@ -84,3 +84,24 @@ def decide(action, submission: Submission, user, **kwargs) -> Submission:
     """Call `services.approve`/`return_for_changes`/`reject` on the current stage."""
     current = services.current_stage(submission)
     return action(submission=submission, user=user, stage_id=current.pk, **kwargs)
+
+
+def flow_with(*stages: dict, name: str = "Standard", department=None) -> ApprovalFlow:
+    """A flow (the default one unless `department`) with `stages` in order, each a dict of
+    ApprovalStage fields plus `approvers` (users)."""
+    flow = ApprovalFlow.objects.create(
+        name=name, is_default=department is None, department=department
+    )
+    for position, fields in enumerate(stages, start=1):
+        fields = dict(fields)
+        approvers = fields.pop("approvers", ())
+        stage = ApprovalStage.objects.create(flow=flow, position=position, **fields)
+        stage.approvers.add(*approvers)
+    return flow
+
+
+def submit_as_owner(jd) -> services.Submitted:
+    """Submit `jd` as its owner: a submission in review, or a revision when no stage applies."""
+    return services.submit_job_description(
+        job_description=jd, user=jd.owner, expected_version=jd.lock_version
+    )

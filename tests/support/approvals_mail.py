@@ -11,16 +11,12 @@ import contextlib
 import email
 import email.policy
 import socket
-import types
-import uuid
 from collections.abc import Iterator
 
 from aiosmtpd.controller import Controller
-from django.http import HttpResponse
-from django.urls import NoReverseMatch, include, path, reverse
 
 from jdbuilder.approvals import services
-from jdbuilder.approvals.models import ApprovalFlow, ApprovalStage
+from tests.support.approvals import flow_with  # noqa: F401  (the notification tests' flows)
 
 
 def free_port() -> int:
@@ -103,60 +99,7 @@ def running_smtp_server(settings) -> Iterator[Mailbox]:
         controller.stop()
 
 
-# --- the approvals' URLs -----------------------------------------------------------------------
-
-
-def _placeholder(request, **kwargs) -> HttpResponse:
-    return HttpResponse("A page of the approvals, mounted for the e-mail tests.")
-
-
-def _urlconf_with_review_pages():
-    """The site's URLs, with the approvals' pages the e-mails link to added where the approvals'
-    own urls.py does not have them yet (a placeholder for the submission page, the real
-    notification settings page)."""
-    from jdbuilder import urls as site_urls
-    from jdbuilder.approvals import settings_views
-    from jdbuilder.approvals import urls as approvals_urls
-
-    patterns = list(approvals_urls.urlpatterns)
-    names = {getattr(pattern, "name", None) for pattern in patterns}
-    if "submission" not in names:
-        patterns.append(path("<uuid:public_id>/", _placeholder, name="submission"))
-    if "notification_settings" not in names:
-        patterns.append(
-            path("settings/", settings_views.notification_settings, name="notification_settings")
-        )
-    others = [p for p in site_urls.urlpatterns if getattr(p, "namespace", None) != "approvals"]
-    urlconf = types.ModuleType("review_test_urls")
-    urlconf.urlpatterns = [path("reviews/", include((patterns, "approvals"))), *others]
-    return urlconf
-
-
-def ensure_review_urls(settings) -> None:
-    """Make sure the approvals' submission and notification settings pages can be reversed
-    (`settings`: pytest-django's fixture, which puts ROOT_URLCONF back after the test)."""
-    try:
-        reverse("approvals:notification_settings")
-        reverse("approvals:submission", kwargs={"public_id": uuid.UUID(int=0)})
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = _urlconf_with_review_pages()
-
-
 # --- flows and submissions -----------------------------------------------------------------------
-
-
-def flow_with(*stages: dict, name: str = "Standard", department=None) -> ApprovalFlow:
-    """A flow (the default one unless `department`) with `stages` in order, each a dict of
-    ApprovalStage fields plus `approvers` (users)."""
-    flow = ApprovalFlow.objects.create(
-        name=name, is_default=department is None, department=department
-    )
-    for position, fields in enumerate(stages, start=1):
-        fields = dict(fields)
-        approvers = fields.pop("approvers", ())
-        stage = ApprovalStage.objects.create(flow=flow, position=position, **fields)
-        stage.approvers.add(*approvers)
-    return flow
 
 
 def submit(jd, capture):

@@ -13,7 +13,8 @@ from jdbuilder.services import RoleChoice, save_step
 from jdbuilder.vocabulary import WizardStep
 from roles.models import Role
 from tests.factories import FinalJobDescriptionFactory, ManagerFactory, UserFactory
-from tests.jdbuilder.approvals.test_services import flow_with, submit
+from tests.support.approvals import flow_with
+from tests.support.approvals import submit_as_owner as submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 

@@ -18,7 +18,8 @@ from jdbuilder.approvals.models import Submission, TimelineEvent
 from jdbuilder.models import JobDescriptionRevision
 from jdbuilder.vocabulary import SubmissionState, TimelineKind
 from tests.factories import DraftFactory, UserFactory
-from tests.jdbuilder.approvals.test_services import flow_with, submit
+from tests.support.approvals import flow_with
+from tests.support.approvals import submit_as_owner as submit
 
 pytestmark = [
     pytest.mark.skipif(

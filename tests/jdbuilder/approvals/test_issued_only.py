@@ -18,7 +18,8 @@ from tests.factories import (
     RecruiterFactory,
     UserFactory,
 )
-from tests.jdbuilder.approvals.test_services import flow_with, submit
+from tests.support.approvals import flow_with
+from tests.support.approvals import submit_as_owner as submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 

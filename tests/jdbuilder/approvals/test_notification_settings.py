@@ -9,16 +9,10 @@ from django.urls import reverse
 from jdbuilder.approvals.models import NotificationSettings
 from jdbuilder.approvals.notify import PREFERENCES
 from tests.factories import ManagerFactory
-from tests.support.approvals_mail import ensure_review_urls
 
 pytestmark = pytest.mark.django_db
 
 ALL_ON = dict.fromkeys(PREFERENCES, True)
-
-
-@pytest.fixture(autouse=True)
-def review_urls(settings):
-    ensure_review_urls(settings)
 
 
 @pytest.fixture

@@ -15,20 +15,14 @@ from jdbuilder.vocabulary import DocumentSection, TimelineKind
 from tests.factories import DraftFactory, ManagerFactory, StaffFactory, UserFactory
 from tests.support.approvals_mail import (
     decide,
-    ensure_review_urls,
     flow_with,
     running_smtp_server,
     submit,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog", "review_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 
 SITE = "https://jd.example.com"
-
-
-@pytest.fixture
-def review_urls(settings):
-    ensure_review_urls(settings)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from jdbuilder.approvals.models import NotificationSettings, SubmissionStage
 from tests.factories import DraftFactory, ManagerFactory, UserFactory
 from tests.support.approvals_mail import (
     decide,
-    ensure_review_urls,
     flow_with,
     running_smtp_server,
     submit,
@@ -83,7 +82,6 @@ def test_waited_too_long_means_more_than_the_working_days():
 def mailbox(settings):
     settings.SITE_URL = SITE
     settings.APPROVAL_REMINDER_WORKING_DAYS = 2
-    ensure_review_urls(settings)
     with running_smtp_server(settings) as mailbox:
         yield mailbox
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from jdbuilder.approvals import services
-from jdbuilder.approvals.models import ApprovalFlow, ApprovalStage, TimelineEvent
+from jdbuilder.approvals.models import TimelineEvent
 from jdbuilder.models import JobDescription
 from jdbuilder.services import AlreadyFinal, DraftChanged
 from jdbuilder.vocabulary import (
@@ -25,29 +25,16 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.support.approvals import flow_with, submit_as_owner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
-
-
-def flow_with(*stages: dict, name: str = "Standard", department=None) -> ApprovalFlow:
-    flow = ApprovalFlow.objects.create(
-        name=name, is_default=department is None, department=department
-    )
-    for position, fields in enumerate(stages, start=1):
-        approvers = fields.pop("approvers", ())
-        stage = ApprovalStage.objects.create(flow=flow, position=position, **fields)
-        stage.approvers.add(*approvers)
-    return flow
 
 
 def draft(**posting):
     return DraftFactory(posting=posting)
 
 
-def submit(jd):
-    return services.submit_job_description(
-        job_description=jd, user=jd.owner, expected_version=jd.lock_version
-    )
+submit = submit_as_owner
 
 
 def decide(action, submission, user, **kwargs):

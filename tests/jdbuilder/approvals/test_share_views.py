@@ -26,8 +26,6 @@ from tests.support.approvals_share import (
     token_of,
 )
 
-pytestmark = pytest.mark.urls("tests.support.approvals_share")
-
 GONE = "This link does not work (any more)"
 
 

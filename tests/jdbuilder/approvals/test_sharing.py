@@ -23,8 +23,6 @@ from tests.support.approvals_share import (
     submitted,
 )
 
-pytestmark = pytest.mark.urls("tests.support.approvals_share")
-
 
 @pytest.fixture
 def reviewer(catalog):

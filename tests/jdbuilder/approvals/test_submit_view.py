@@ -10,7 +10,7 @@ from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.vocabulary import Status
 from roles.models import Role
 from tests.factories import DraftFactory, PayBandFactory, UserFactory
-from tests.jdbuilder.approvals.test_services import flow_with
+from tests.support.approvals import flow_with
 from tests.support.wizard import WizardDriver, page_fields, valid_posting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
