@@ -55,13 +55,15 @@ def condition_reason(stage: StageRule, document: Document) -> str | None:
     if band is None:
         return None
     if (salary.currency, salary.period) != (band.currency, band.period):
-        return f"The pay range is not in the band's terms ({band.text})."
+        return "The pay range is in another currency or period than the pay band."
     above = salary.maximum > band.maximum
     below = salary.minimum < band.minimum
+    # The band's own figures stay out of the reason: it is shown to the manager and in e-mail,
+    # and not everyone who reads it may see bands.
     if stage.condition == StageCondition.ABOVE_BAND and above:
-        return f"The maximum, {_end(salary.maximum, salary)}, is above the band ({band.text})."
+        return f"The maximum, {_end(salary.maximum, salary)}, is above the pay band."
     if stage.condition == StageCondition.OUTSIDE_BAND and (above or below):
-        return f"The range {salary.text} is outside the band ({band.text})."
+        return f"The range {salary.text} is outside the pay band."
     return None
 
 

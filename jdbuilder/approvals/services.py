@@ -7,6 +7,7 @@ approvers acting at once, the second finds the stage decided and gets AlreadyDec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -52,13 +53,15 @@ class Submitted:
 
 
 def stages_for(
-    *, job_description: JobDescription, document: Document
+    *, job_description: JobDescription, document: Document | Callable[[], Document]
 ) -> tuple[ApprovalFlow | None, list[Applies]]:
-    """The flow the JD goes through and which of its stages apply to `document`: none means
-    finalizing issues it at once."""
+    """The flow the JD goes through and which of its stages apply to `document` (or to what
+    `document()` builds, only when there is a flow): none means finalizing issues it at once."""
     flow = ApprovalFlow.objects.for_department(job_description.chosen.posting.department)
     if flow is None:
         return None, []
+    if callable(document):
+        document = document()
     return flow, applicable_stages(flow.stages.all(), document)
 
 

@@ -31,6 +31,7 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from jdbuilder.approvals.services import stages_for
 from jdbuilder.catalog import RoleCatalog
+from jdbuilder.documents.build import build_document
 from jdbuilder.models import JobDescription
 from jdbuilder.organization.services import pending_for
 from jdbuilder.services import (
@@ -260,9 +261,10 @@ class JobDescriptionWizard(ConflictMixin, NamedUrlWizardView):
                 document=SimpleLazyObject(lambda: preview.document),
                 report=SimpleLazyObject(lambda: preview.report),
                 missing=[link for link in context["step_links"][:-1] if not link.done],
-                # The stages a submission would pass now (none: finalizing issues at once).
+                # The stages a submission would pass now (none: finalizing issues at once),
+                # read from the whole document: the preview's withholds the band from some.
                 approval=SimpleLazyObject(
-                    lambda: stages_for(job_description=jd, document=preview.document)[1]
+                    lambda: stages_for(job_description=jd, document=lambda: build_document(jd))[1]
                 ),
             )
         return context

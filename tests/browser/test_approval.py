@@ -214,7 +214,7 @@ def test_submit_review_return_resubmit_share_and_approve_in_two_stages(
     # The compensation stage (the maximum is above the band) approves: the JD is issued.
     comp = fresh_session(reviewed["comp"])
     open_from_queue(comp, live_server, count=1)
-    expect(comp.get_by_text(re.compile("above the band"))).to_be_visible()
+    expect(comp.get_by_text(re.compile("above the pay band"))).to_be_visible()
     decide(comp, "Approve")
     second.refresh_from_db()
     jd.refresh_from_db()
