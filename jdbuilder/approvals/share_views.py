@@ -164,16 +164,21 @@ def make_share_link(request: HttpRequest, public_id) -> HttpResponse:
         Submission.objects.visible_to(request.user).select_related("job_description"),
         public_id=public_id,
     )
+    return _share(request, submission.get_absolute_url(), submission=submission)
+
+
+def _share(request: HttpRequest, back: str, **source) -> HttpResponse:
+    """Make the link to `source` (a submission or a revision), say how it went, and go `back`."""
     try:
         link, path = sharing.create_share_link(
-            user=request.user, submission=submission, days=request.POST.get("days")
+            user=request.user, days=request.POST.get("days"), **source
         )
     except ReviewRefused as error:
         _refused(error)
         messages.error(request, str(error))
     else:
         _made(request, path, link)
-    return redirect(submission.get_absolute_url())
+    return redirect(back)
 
 
 @require_POST
@@ -184,18 +189,8 @@ def make_revision_share_link(request: HttpRequest, public_id, number: int) -> Ht
         JobDescription.objects.visible_to(request.user), public_id=public_id
     )
     revision = get_object_or_404(job_description.revisions, number=number)
-    try:
-        link, path = sharing.create_share_link(
-            user=request.user, revision=revision, days=request.POST.get("days")
-        )
-    except ReviewRefused as error:
-        _refused(error)
-        messages.error(request, str(error))
-    else:
-        _made(request, path, link)
-    return redirect(
-        reverse("jd:revision", kwargs={"public_id": job_description.public_id, "number": number})
-    )
+    back = reverse("jd:revision", kwargs={"public_id": job_description.public_id, "number": number})
+    return _share(request, back, revision=revision)
 
 
 @require_POST

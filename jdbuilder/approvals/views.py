@@ -149,12 +149,18 @@ def threads_by_section(comments) -> list[SectionThreads]:
     ]
 
 
-def _redlines(submission: Submission, document: Document) -> dict:
-    """What changed since the last issued revision, and since the JD's submission before this
-    one (returned or withdrawn): what a returned JD's approver checks first."""
+def _issued_before(submission: Submission):
+    """The last revision issued before this submission (not the one it issued itself)."""
     latest = submission.job_description.latest_revision
     if latest is not None and latest.number >= submission.number:
         latest = latest.job_description.revisions.filter(number__lt=submission.number).first()
+    return latest
+
+
+def _redlines(submission: Submission, document: Document) -> dict:
+    """What changed since the last issued revision, and since the JD's submission before this
+    one (returned or withdrawn): what a returned JD's approver checks first."""
+    latest = _issued_before(submission)
     earlier = (
         Submission.objects.filter(
             job_description_id=submission.job_description_id,
@@ -334,8 +340,8 @@ def submission_changes(request: HttpRequest, public_id, fmt: str) -> HttpRespons
         raise Http404("No such format.")
     submission = _visible(request, public_id)
     document = read_snapshot(submission.snapshot, logo=logo_of(submission.snapshot))
-    changes = _redlines(submission, document)["redline"]
-    latest = submission.job_description.latest_revision
+    latest = _issued_before(submission)
+    changes = redline(build_document(latest) if latest else None, document)
     labels = {
         "title": document.title,
         "old_label": f"Revision {latest.number}" if latest else "Nothing issued before",
