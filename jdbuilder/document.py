@@ -44,6 +44,9 @@ class SkillLine:
     level_rank: int
     category: str
     required: bool
+    # The O*NET Content Model element (e.g. "2.B.3.e" for Programming), where the catalog
+    # knows it: JSON-LD names it as the skill's DefinedTerm code.
+    onet_element_id: str = ""
 
     @property
     def sentence(self) -> str:
@@ -163,6 +166,10 @@ class Document:
     company_website: str = ""
     branding: Branding | None = None
     pay_band: PayBand | None = None
+    # What the posting states as required education (a vocabulary.EducationLevel value, or "")
+    # and experience, in months (None: the seniority's default, Seniority.months_of_experience).
+    education_requirement: str = ""
+    months_of_experience: int | None = None
 
     @property
     def skills(self) -> tuple[SkillLine, ...]:
@@ -188,3 +195,17 @@ def _money(amount: Decimal) -> str:
     if amount == amount.to_integral_value():
         return f"{int(amount):,}"
     return f"{amount:,.2f}"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the careers page adds to a Document it publishes (jdbuilder.publishing): the
+    posting's public address, when it was posted, until when it is open, its identifier, and
+    where candidates apply. Renderers of a posting page read it beside the Document."""
+
+    url: str  # absolute
+    identifier: str  # the posting's short id: stable across revisions
+    date_posted: datetime.date
+    valid_through: datetime.date | None
+    apply_url: str = ""  # an http(s) URL or a mailto: address, from how_to_apply; "" when none
+    direct_apply: bool = False  # applying happens on the posting's own site

@@ -48,6 +48,10 @@ class ToolChoice:
     area: int | None
 
 
+# The most years of experience a posting may ask for: beyond 40 is no requirement anyone meets.
+MAX_EXPERIENCE_YEARS = 40
+
+
 @dataclass(frozen=True)
 class Posting:
     """The posting details step. Amounts are decimal strings, the closing date ISO 8601."""
@@ -71,6 +75,10 @@ class Posting:
     equal_opportunity: str = ""
     how_to_apply: str = ""
     closing_date: str | None = None
+    # Optional requirements: a vocabulary.EducationLevel value ("" = not stated), and years of
+    # experience (None = the seniority's default, Seniority.months_of_experience).
+    education_requirement: str = ""
+    experience_years: int | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Posting:

@@ -32,8 +32,8 @@ from jdbuilder.document import (
     SkillLine,
     clean,
 )
-from jdbuilder.drafts import DraftChoices
-from jdbuilder.vocabulary import EmploymentType, Seniority, WorkplaceType
+from jdbuilder.drafts import MAX_EXPERIENCE_YEARS, DraftChoices
+from jdbuilder.vocabulary import EducationLevel, EmploymentType, Seniority, WorkplaceType
 from roles.models import ProficiencyLevel, Role, Skill, TaskArea, Tool
 
 SNAPSHOT_SCHEMA = 1
@@ -102,6 +102,8 @@ def write_snapshot(
                 "level_name": level.name,
                 "level_descriptor": level.descriptor,
                 "importance": item.importance,
+                # The O*NET Content Model element, where the catalog knows it ("" if not).
+                "onet_element_id": skill.onet_element_id,
             }
         )
     tool_lines = []
@@ -141,7 +143,22 @@ def _posting_texts(chosen: DraftChoices) -> dict[str, Any]:
     posting = chosen.posting.to_json()
     posting.pop("department", None)
     posting.pop("office", None)
+    # The optional requirements, kept only as values the reader accepts.
+    posting["education_requirement"] = _education(posting.get("education_requirement"))
+    posting["experience_years"] = _experience_years(posting.get("experience_years"))
     return posting
+
+
+def _education(value: Any) -> str:
+    """A vocabulary.EducationLevel value, or "" (not stated, or not one we know)."""
+    return value if isinstance(value, str) and value in EducationLevel.values else ""
+
+
+def _experience_years(value: Any) -> int | None:
+    """Whole years from 0 to MAX_EXPERIENCE_YEARS, or None (the seniority's default)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_EXPERIENCE_YEARS else None
 
 
 def read_snapshot(
@@ -204,7 +221,15 @@ def read_snapshot(
         company_website=(snapshot.get("organization") or {}).get("website", ""),
         branding=_branding(snapshot.get("organization"), logo),
         pay_band=_pay_band(snapshot.get("pay_band")),
+        # Snapshots written before these fields existed read as "not stated".
+        education_requirement=_education(posting.get("education_requirement")),
+        months_of_experience=_months(posting.get("experience_years")),
     )
+
+
+def _months(years: Any) -> int | None:
+    checked = _experience_years(years)
+    return None if checked is None else checked * 12
 
 
 def logo_sha256(snapshot: Mapping[str, Any]) -> str | None:
@@ -322,6 +347,7 @@ def _skill_lines(skills: list[dict], *, required: bool) -> tuple[SkillLine, ...]
             level_rank=s["level_rank"],
             category=s["category"],
             required=required,
+            onet_element_id=s.get("onet_element_id") or "",
         )
         for s in chosen
     )

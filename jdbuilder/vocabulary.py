@@ -21,6 +21,12 @@ class Seniority(models.TextChoices):
         """How many steps the catalog's default levels (set for mid-level) move."""
         return {"junior": -1, "mid": 0, "senior": 1, "staff": 1, "principal": 2}[self.value]
 
+    @property
+    def months_of_experience(self) -> int:
+        """The experience a posting of this seniority asks for when the JD names none
+        (JSON-LD experienceRequirements; docs/publishing.md): 1, 3, 5, 8 and 10 years."""
+        return {"junior": 12, "mid": 36, "senior": 60, "staff": 96, "principal": 120}[self.value]
+
 
 class WorkplaceType(models.TextChoices):
     ONSITE = "onsite", "On-site"
@@ -122,6 +128,34 @@ class TimelineKind(models.TextChoices):
     RESOLVED = "resolved", "Resolved a comment"
     SHARED = "shared", "Made a share link"
     SHARE_REVOKED = "share_revoked", "Revoked a share link"
+    PUBLISHED = "published", "Published on the careers page"
+    REPUBLISHED = "republished", "Published a new revision"
+    KEPT_PUBLISHED = "kept_published", "Kept the published revision"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    CLOSED = "closed", "Closed the posting"
+    REOPENED = "reopened", "Reopened the posting"
+    CLOSING_CHANGED = "closing_changed", "Changed the closing date"
+    CLOSING_REMINDED = "closing_reminded", "Reminded of the closing date"
+
+
+class PostingState(models.TextChoices):
+    """A JD's public posting (jdbuilder.publishing): open on the careers page and in the feeds,
+    closed (its page says so, then answers 410), or taken down."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+class EducationLevel(models.TextChoices):
+    """What a posting may state as required education: schema.org EducationalOccupational-
+    Credential's credentialCategory values, as Google documents them."""
+
+    HIGH_SCHOOL = "high school", "High school diploma"
+    ASSOCIATE = "associate degree", "Associate degree"
+    BACHELOR = "bachelor degree", "Bachelor's degree"
+    PROFESSIONAL_CERTIFICATE = "professional certificate", "Professional certificate"
+    POSTGRADUATE = "postgraduate degree", "Postgraduate degree"
 
 
 class BlockKind(models.TextChoices):

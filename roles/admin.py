@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,7 @@ from roles.models import (
     TaskArea,
     Tool,
 )
+from roles.seed import ONET_ELEMENT_ID
 
 # --- Inlines on the role page -------------------------------------------------------------------
 
@@ -89,13 +91,29 @@ class ProficiencyLevelAdmin(SimpleHistoryAdmin):
     history_list_display = ["rank", "name"]
 
 
+class SkillForm(forms.ModelForm):
+    class Meta:
+        model = Skill
+        fields = ["name", "slug", "category", "description", "onet_element_id"]
+
+    def clean_onet_element_id(self) -> str:
+        # Public JSON-LD names it as the skill's O*NET code: only the Content Model's shape.
+        value = self.cleaned_data["onet_element_id"].strip()
+        if value and not ONET_ELEMENT_ID.fullmatch(value):
+            raise ValidationError(
+                "Enter an O*NET Content Model element ID such as 2.A.1.e, or leave it blank."
+            )
+        return value
+
+
 @admin.register(Skill)
 class SkillAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "category"]
+    form = SkillForm
+    list_display = ["name", "category", "onet_element_id"]
     list_filter = ["category"]
-    search_fields = ["name"]
+    search_fields = ["name", "onet_element_id"]
     prepopulated_fields = {"slug": ["name"]}
-    history_list_display = ["category"]
+    history_list_display = ["category", "onet_element_id"]
 
 
 @admin.register(Role)

@@ -76,6 +76,12 @@ class Skill(models.Model):
         max_length=20, choices=SkillCategory, default=SkillCategory.TECHNICAL
     )
     description = models.TextField(blank=True)
+    onet_element_id = models.CharField(
+        "O*NET element ID",
+        max_length=20,
+        blank=True,
+        help_text="The O*NET Content Model element this skill is, e.g. 2.B.3.e; blank if none.",
+    )
     history = HistoricalRecords()
 
     class Meta:

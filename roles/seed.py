@@ -7,6 +7,7 @@ to overwrite. `manage.py load_catalog` runs both.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from roles.models import (
 from roles.sync import catalog_writes
 
 SEED_CATALOG = Path(__file__).resolve().parent / "data" / "catalog.toml"
+# An O*NET Content Model element's outline position, e.g. "2.A.1.e" (Mathematics).
+ONET_ELEMENT_ID = re.compile(r"[1-9](?:\.[A-Za-z0-9]{1,3}){1,6}")
 
 
 class CatalogError(ValueError):
@@ -94,6 +97,12 @@ def validate_catalog(data: dict[str, Any]) -> None:
         _require(skill, ("slug", "name"), f"skills[{i}]")
         if skill.get("category", SkillCategory.TECHNICAL) not in SkillCategory.values:
             raise CatalogError(f"skills[{i}]: unknown category '{skill['category']}'")
+        element = skill.get("onet_element_id", "")
+        if not isinstance(element, str) or (element and not ONET_ELEMENT_ID.fullmatch(element)):
+            raise CatalogError(
+                f"skills[{i}]: onet_element_id '{element}' is not an O*NET Content Model "
+                "element ID such as 2.A.1.e"
+            )
         skills.add(skill["slug"])
     roles = {role.get("slug") for role in data["roles"]}
 
@@ -196,6 +205,7 @@ def _load(data: dict[str, Any], *, overwrite: bool, touched: set[int]) -> LoadRe
                 "name": entry["name"],
                 "category": entry.get("category", SkillCategory.TECHNICAL),
                 "description": entry.get("description", ""),
+                "onet_element_id": entry.get("onet_element_id", ""),
             },
             overwrite=overwrite,
             report=report,

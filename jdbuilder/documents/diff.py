@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jdbuilder.document import Compensation, Document, Group, SkillLine
-from jdbuilder.documents.text import long_date
+from jdbuilder.documents.text import education_text, experience_text, long_date
 from jdbuilder.vocabulary import DocumentSection
 
 ARROW = "→"
@@ -277,6 +277,26 @@ def _skills(old: Document, new: Document) -> list[Change]:
     return changes
 
 
+def _stated_experience(months: int | None) -> str:
+    # None is the seniority's default: the JD states nothing.
+    return "not stated" if months is None else experience_text(months)
+
+
+def _requirements(old: Document, new: Document) -> list[Change]:
+    """The experience and education the JD states (optional posting fields)."""
+    section = DocumentSection.SKILLS.value
+    changes = []
+    if old.months_of_experience != new.months_of_experience:
+        was = _stated_experience(old.months_of_experience)
+        now = _stated_experience(new.months_of_experience)
+        changes.append(Change(section, "experience", f"Experience: {was} {ARROW} {now}"))
+    was, now = education_text(old.education_requirement), education_text(new.education_requirement)
+    if was != now:
+        summary = f"Education: {was or 'not stated'} {ARROW} {now or 'not stated'}"
+        changes.append(Change(section, "education", summary))
+    return changes
+
+
 def _tools(old: Document, new: Document) -> list[Change]:
     return _added_removed(
         DocumentSection.TOOLS, "tool", "tool", _items(old.tools), _items(new.tools)
@@ -383,6 +403,7 @@ _COMPARISONS = (
     _about,
     _responsibilities,
     _skills,
+    _requirements,
     _tools,
     _compensation,
     _location,

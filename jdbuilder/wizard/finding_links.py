@@ -45,6 +45,8 @@ POSTING_TARGETS = {
     "benefits": "Benefits",
     "equal_opportunity": "Equal-opportunity statement",
     "how_to_apply": "How to apply",
+    "education_requirement": "Education required",
+    "experience_years": "Years of experience",
 }
 
 

@@ -24,12 +24,18 @@ from django.utils.safestring import SafeString
 
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.defaults import DEFAULT_EEO_STATEMENT, DEFAULT_HOW_TO_APPLY
-from jdbuilder.drafts import Origins, Posting, ToolChoice
+from jdbuilder.drafts import MAX_EXPERIENCE_YEARS, Origins, Posting, ToolChoice
 from jdbuilder.glyphs import validate_drawable
 from jdbuilder.organization.blocks import block_note, offered_texts, place_text, same_text
 from jdbuilder.organization.content import OrganizationContent, organization_content
 from jdbuilder.services import RoleChoice
-from jdbuilder.vocabulary import EmploymentType, SalaryPeriod, Seniority, WorkplaceType
+from jdbuilder.vocabulary import (
+    EducationLevel,
+    EmploymentType,
+    SalaryPeriod,
+    Seniority,
+    WorkplaceType,
+)
 from jdbuilder.wizard.fields import (
     CAP_MESSAGE,
     CAPPED_KEY,
@@ -57,6 +63,7 @@ MAX_LINES = {
     "how_to_apply": 15,
 }
 ROLE_CHOICES_SHOWN = 50
+EXPERIENCE_RANGE = f"Enter a whole number of years from 0 to {MAX_EXPERIENCE_YEARS}."
 # Every free-text field: the PDF must be able to draw what is typed (jdbuilder.glyphs).
 DRAWABLE = [validate_drawable]
 
@@ -263,6 +270,16 @@ def _spoken_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def experience_help(seniority: str) -> str:
+    """The experience field's help: what a blank means for the draft's seniority."""
+    level = Seniority(seniority) if seniority in Seniority.values else Seniority.MID
+    years = level.months_of_experience // 12
+    return (
+        f"Leave blank for the {level.label.lower()} default: {years} year{'s' * (years != 1)}. "
+        "0 means no experience needed."
+    )
+
+
 class PostingStepForm(StepForm):
     # The choices are the organization's kept rows (`organization_content`): each form's are
     # set in __init__ (read at the catalog's version token); these callables serve the class's
@@ -359,6 +376,25 @@ class PostingStepForm(StepForm):
     closing_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Closing date"
     )
+    # Optional: search engines read both (JSON-LD educationRequirements, experienceRequirements).
+    education_requirement = forms.ChoiceField(
+        choices=[("", "Not stated"), *EducationLevel.choices],
+        required=False,
+        label="Education required",
+        help_text="Only if the job truly needs it.",
+        error_messages={"invalid_choice": "Choose an education level from the list."},
+    )
+    experience_years = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_EXPERIENCE_YEARS,
+        label="Years of experience",
+        error_messages={
+            "invalid": EXPERIENCE_RANGE,
+            "min_value": EXPERIENCE_RANGE,
+            "max_value": EXPERIENCE_RANGE,
+        },
+    )
 
     def __init__(
         self,
@@ -369,6 +405,9 @@ class PostingStepForm(StepForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.seniority = seniority  # the draft's: its pay band is the seniority's
+        self.fields["experience_years"].help_text = experience_help(seniority)
+        # As text: wizard/render.py leaves out an attribute whose value is 0 (0 == False).
+        self.fields["experience_years"].widget.attrs["min"] = "0"
         # The browser's date picker offers only the dates the form accepts.
         today = timezone.localdate()
         self.fields["closing_date"].widget.attrs.update(

@@ -35,7 +35,7 @@ def _attrs(attrs: dict[str, Any]) -> str:
     for key, value in attrs.items():
         if value is True:
             parts.append(f" {_e(key)}")
-        elif value not in (False, None):
+        elif value is not False and value is not None:  # keep 0 (min="0")
             parts.append(f' {_e(key)}="{_e(value)}"')
     return "".join(parts)
 

@@ -94,6 +94,8 @@ class Release:
     tool_files: tuple[str, ...]  # the optional files present
     notes: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
+    # element name -> its Content Model element id ("2.B.3.e"): the skills' onet_element_id
+    skill_elements: dict[str, str] = field(default_factory=dict)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -168,7 +170,7 @@ class _Reader:
         self.read_occupations()
         self.read_titles()
         self.read_tasks()
-        skill_names = self.read_skills()
+        skill_elements = self.read_skills()
         present = tuple(name for name in OPTIONAL_FILES if (self.folder / name).is_file())
         notes = [
             f"{name} not found: its tools are not imported, and tool links are only added."
@@ -177,7 +179,14 @@ class _Reader:
         ]
         for name in present:
             self.read_tools(name)
-        return Release(self.occupations, skill_names, present, notes, self.skipped)
+        return Release(
+            self.occupations,
+            list(skill_elements),
+            present,
+            notes,
+            self.skipped,
+            skill_elements=skill_elements,
+        )
 
     def read_occupations(self) -> None:
         titles: dict[str, str] = {}
@@ -229,7 +238,9 @@ class _Reader:
             core = TASK_TYPES[row["Task Type"]]
             occupation.tasks[text] = occupation.tasks.get(text, False) or core
 
-    def read_skills(self) -> list[str]:
+    def read_skills(self) -> dict[str, str]:
+        """Element name -> element id of every skill, in file order; the ratings go onto the
+        occupations."""
         names: dict[str, str] = {}  # element id -> name
         limit = Skill._meta.get_field("name").max_length
         for number, row in _lines(self.folder / SKILLS):
@@ -277,7 +288,10 @@ class _Reader:
                         rating.line,
                         f"{name} of {occupation.code} has an {has} rating but no {lacks} rating",
                     )
-        return list(dict.fromkeys(names.values()))
+        elements: dict[str, str] = {}
+        for element, name in names.items():
+            elements.setdefault(name, element)
+        return elements
 
     def read_tools(self, name: str) -> None:
         limit = Tool._meta.get_field("name").max_length

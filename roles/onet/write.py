@@ -78,23 +78,39 @@ class _Importer:
             raise OnetError("no proficiency levels: run `manage.py load_catalog` first")
 
     def ensure_skills(self) -> dict[str, int]:
-        """Skill id per O*NET element name; an existing skill of the same name is reused as is."""
-        existing = {skill.name.casefold(): skill.pk for skill in Skill.objects.all()}
-        slugs = set(Skill.objects.values_list("slug", flat=True))
+        """Skill id per O*NET element name. A skill created here keeps its O*NET Content Model
+        element id (the JSON-LD names it); an existing skill of the same name is reused as is,
+        except that an empty element id is filled in, as a staff role's empty O*NET code is."""
+        existing = {skill.name.casefold(): skill for skill in Skill.objects.all()}
+        slugs = {skill.slug for skill in existing.values()}
         limit = Skill._meta.get_field("slug").max_length
+        element_limit = Skill._meta.get_field("onet_element_id").max_length
+        elements = {
+            name: element
+            for name, element in self.release.skill_elements.items()
+            if len(element) <= element_limit
+        }
         new = [
             Skill(
                 name=name,
                 slug=unique_slug(name, slugs, "onet", limit),
                 category=skill_category_for(name),
+                onet_element_id=elements.get(name, ""),
             )
             for name in self.release.skill_names
             if name.casefold() not in existing
         ]
+        filled = []
+        for name in self.release.skill_names:
+            skill = existing.get(name.casefold())
+            if skill is not None and not skill.onet_element_id and elements.get(name):
+                skill.onet_element_id = elements[name]
+                filled.append(skill)
         self.bulk_create(new, Skill, "skills")
-        self.report.kept["skills"] += len(self.release.skill_names) - len(new)
-        existing.update({skill.name.casefold(): skill.pk for skill in new})
-        return {name: existing[name.casefold()] for name in self.release.skill_names}
+        self.bulk_update(filled, Skill, ["onet_element_id"], "skills")
+        self.report.kept["skills"] += len(self.release.skill_names) - len(new) - len(filled)
+        existing.update({skill.name.casefold(): skill for skill in new})
+        return {name: existing[name.casefold()].pk for name in self.release.skill_names}
 
     def ensure_tasks(self, plans: list[RolePlan]) -> dict[tuple[int, str], int]:
         tasks = {

@@ -125,3 +125,45 @@ def test_a_list_row_reads_its_values_from_the_snapshot():
     )
     assert (row.workplace_type, row.employment_type) == ("Remote", "Contractor")
     assert summarize(None).title == ""
+
+
+def test_the_optional_requirements_and_onet_element_ids_are_kept():
+    python = Skill(pk=7, name="Python", slug="python", category="technical", onet_element_id="")
+    programming = Skill(pk=8, name="Programming", slug="programming", onet_element_id="2.B.3.e")
+    chosen = DraftChoices(
+        skills=(
+            SkillChoice(skill=7, level=3, importance="required"),
+            SkillChoice(skill=8, level=2, importance="nice_to_have"),
+        ),
+        posting=Posting(
+            company_name="Acme", education_requirement="bachelor degree", experience_years=6
+        ),
+    )
+    written = snapshot(chosen=chosen, skills={7: python, 8: programming})
+    assert written["posting"]["education_requirement"] == "bachelor degree"
+    assert written["posting"]["experience_years"] == 6
+    assert [s["onet_element_id"] for s in written["skills"]] == ["", "2.B.3.e"]
+    document = read_snapshot(written)
+    assert (document.education_requirement, document.months_of_experience) == (
+        "bachelor degree",
+        72,
+    )
+    assert document.nice_to_have_skills[0].onet_element_id == "2.B.3.e"
+
+
+def test_unknown_requirement_values_are_written_as_not_stated():
+    posting = Posting(education_requirement="doctorate", experience_years=99)
+    written = snapshot(chosen=DraftChoices(posting=posting))
+    assert written["posting"]["education_requirement"] == ""
+    assert written["posting"]["experience_years"] is None
+
+
+def test_a_snapshot_from_before_the_requirements_reads_as_not_stated():
+    written = snapshot()
+    for key in ("education_requirement", "experience_years"):
+        del written["posting"][key]
+    for line in written["skills"]:
+        del line["onet_element_id"]
+    document = read_snapshot(written)
+    assert (document.education_requirement, document.months_of_experience) == ("", None)
+    assert document.required_skills[0].onet_element_id == ""

@@ -330,3 +330,48 @@ def test_skill_history_page_shows_who_changed_it(client: Client) -> None:
     content = response.content.decode()
     assert "curator" in content.split('id="change-history"', 1)[1]
     assert "Applied statistics" in content
+
+
+# --- The skill's O*NET element id ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_skill_changelist_shows_and_searches_the_onet_element_id(staff_client: Client) -> None:
+    SkillFactory(name="Programming", onet_element_id="2.B.3.e")
+    SkillFactory(name="Juggling")
+
+    response = staff_client.get(changelist_url(Skill), {"q": "2.B.3"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "O*NET element ID" in content and "2.B.3.e" in content
+    assert "Programming" in content and "Juggling" not in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["javascript:alert(1)", "2.B.3.e; DROP", "B.3.e", "2..A"])
+def test_skill_form_refuses_what_is_no_content_model_id(staff_client: Client, typed) -> None:
+    skill = SkillFactory(name="Programming")
+    change_url = reverse("admin:roles_skill_change", args=[skill.pk])
+    data = changeform_post_data(staff_client.get(change_url))
+    data["onet_element_id"] = typed
+
+    response = staff_client.post(change_url, data)
+
+    assert response.status_code == 200
+    assert "Enter an O*NET Content Model element ID such as 2.A.1.e" in response.content.decode()
+    skill.refresh_from_db()
+    assert skill.onet_element_id == ""
+
+
+@pytest.mark.django_db
+def test_skill_form_keeps_a_content_model_id(staff_client: Client) -> None:
+    skill = SkillFactory(name="Programming")
+    change_url = reverse("admin:roles_skill_change", args=[skill.pk])
+    data = changeform_post_data(staff_client.get(change_url))
+    data["onet_element_id"] = " 2.B.3.e "
+
+    assert staff_client.post(change_url, data).status_code == 302
+
+    skill.refresh_from_db()
+    assert skill.onet_element_id == "2.B.3.e"

@@ -181,6 +181,14 @@ def broken_catalog(tmp_path, mutate):
             "tools[0]: unknown role 'astronaut'",
         ),
         (lambda d: d["roles"][1].pop("summary"), "roles[1]: missing 'summary'"),
+        (
+            lambda d: d["skills"][0].update(onet_element_id="javascript:x"),
+            "skills[0]: onet_element_id 'javascript:x' is not an O*NET Content Model element ID",
+        ),
+        (
+            lambda d: d["skills"][0].update(onet_element_id="2.A.1.e.1.2.3.4"),
+            "skills[0]: onet_element_id '2.A.1.e.1.2.3.4' is not",
+        ),
         (lambda d: d.pop("levels"), "missing list 'levels'"),
     ],
 )
@@ -203,3 +211,21 @@ def test_seed_file_is_valid_and_names_its_source():
     data = read_catalog_file(SEED_CATALOG)
     assert data["source"] == 'Workera, "AI Career Pathways"'
     assert len(data["roles"]) == 6
+
+
+def test_only_skills_with_a_true_onet_counterpart_have_an_element_id():
+    load()
+    ids = dict(Skill.objects.values_list("slug", "onet_element_id"))
+    # Mathematics is the Content Model's Mathematics (2.A.1.e); no other seed skill means the
+    # same as an O*NET skill, so they have none.
+    assert ids.pop("mathematics") == "2.A.1.e"
+    assert set(ids.values()) == {""}
+
+
+def test_overwrite_resets_an_element_id_staff_changed():
+    load()
+    Skill.objects.filter(slug="mathematics").update(onet_element_id="")
+    load()
+    assert Skill.objects.get(slug="mathematics").onet_element_id == ""  # kept as staff have it
+    load("--overwrite")
+    assert Skill.objects.get(slug="mathematics").onet_element_id == "2.A.1.e"

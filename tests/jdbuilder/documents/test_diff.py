@@ -258,3 +258,28 @@ def test_sections_come_in_document_order_whatever_the_finding_order():
     assert [s.section for s in result.sections] == ["title", "skills", "applying"]
     assert result.sections[1].label == "Skills and proficiency"
     assert result.sections[1].changes[0].summary == "Machine learning: Accomplished → Expert"
+
+
+def test_stated_experience_added_changed_and_removed():
+    stated = changed(base_document(), months_of_experience=60)
+    change = only_change(base_document(), stated)
+    assert (change.section, change.kind) == (DocumentSection.SKILLS.value, "experience")
+    assert change.summary == "Experience: not stated → 5 years"
+    assert only_change(stated, changed(stated, months_of_experience=0)).summary == (
+        "Experience: 5 years → no prior experience required"
+    )
+    assert only_change(stated, base_document()).summary == "Experience: 5 years → not stated"
+
+
+def test_stated_education_added_changed_and_removed():
+    bachelor = changed(base_document(), education_requirement="bachelor degree")
+    change = only_change(base_document(), bachelor)
+    assert (change.section, change.kind) == (DocumentSection.SKILLS.value, "education")
+    assert change.summary == "Education: not stated → Bachelor's degree"
+    postgraduate = changed(bachelor, education_requirement="postgraduate degree")
+    assert only_change(bachelor, postgraduate).summary == (
+        "Education: Bachelor's degree → Postgraduate degree"
+    )
+    assert only_change(bachelor, base_document()).summary == (
+        "Education: Bachelor's degree → not stated"
+    )

@@ -94,3 +94,14 @@ class TestWord:
         word = docx.Document(io.BytesIO(render_docx(document)))
         assert word.paragraphs[0].text == squash(HOSTILE)
         assert squash(HOSTILE) in [p.text for p in word.paragraphs if p.style.name == "Normal"]
+
+    def test_stated_requirements_are_terms_bullets(self):
+        document = make_document(
+            posting={"experience_years": 3, "education_requirement": "associate degree"}
+        )
+        word = docx.Document(io.BytesIO(render_docx(document)))
+        bullets = [p.text for p in word.paragraphs if p.style.name == "List Bullet"]
+        assert "Experience: 3 years" in bullets and "Education: Associate degree" in bullets
+        plain = docx.Document(io.BytesIO(render_docx(make_document())))
+        texts = " ".join(p.text for p in plain.paragraphs)
+        assert "Experience:" not in texts and "Education:" not in texts

@@ -12,9 +12,12 @@ import re
 
 import extruct
 import lxml.html
+import pytest
 
 from jdbuilder.documents.html import render_html
+from jdbuilder.documents.text import requirement_lines
 from jdbuilder.models import JobDescription
+from jdbuilder.vocabulary import EducationLevel
 from tests.factories import POSTING_TEXT_FIELDS, FinalJobDescriptionFactory
 from tests.support import vnu as nu
 from tests.support.documents import REMOTE, make_document, make_snapshot
@@ -165,7 +168,12 @@ class TestSelfContained:
         tree = lxml.html.document_fromstring(html)
         assert tree.xpath("//head/style") and "jd-document" in tree.xpath("string(//head/style)")
         addresses = set(re.findall(r"https?://[^\s\"'<>]+", html))
-        assert addresses <= {"http://www.w3.org/2000/svg", "https://schema.org/"}
+        # (The O*NET Content Model's address names the set of a skill's DefinedTerm code.)
+        assert addresses <= {
+            "http://www.w3.org/2000/svg",
+            "https://schema.org/",
+            "https://www.onetcenter.org/content.html",
+        }
 
     def test_typed_markup_adds_no_resource(self, catalog, manager, client):
         client.force_login(manager)
@@ -264,7 +272,12 @@ class TestJsonLd:
         posting = items[0]
         assert posting["title"] == HOSTILE[:150]
         assert posting["hiringOrganization"]["name"] == HOSTILE
-        assert posting["applicantLocationRequirements"]["name"] == HOSTILE
+        # The applicant location is read as a list of places (split at commas, slashes...):
+        # each piece is still a plain string of the typed text.
+        places = posting["applicantLocationRequirements"]
+        names = [place["name"] for place in places]
+        assert all(isinstance(name, str) for name in names)
+        assert "<script>alert(1)<" in " ".join(names)
         # And the script body is plain JSON that a strict parser reads the same.
         body = lxml.html.document_fromstring(html).xpath("string(//script)")
         assert json.loads(body) == posting
@@ -281,3 +294,33 @@ def test_vnu_helper_reports_errors(vnu):
     # The validity tests would pass vacuously if the helper lost the checker's errors.
     messages = vnu("<!DOCTYPE html><html lang=en><title>x</title><p><div></p>")
     assert any(m.is_error for m in messages)
+
+
+class TestStatedRequirements:
+    """The page's terms list says the experience and education the JD states, in the words of
+    the text exports (text.requirement_lines)."""
+
+    @pytest.mark.parametrize("level", list(EducationLevel))
+    def test_each_education_level_is_shown_by_its_label(self, level):
+        document = make_document(posting={"education_requirement": level.value})
+        items = terms_items(render_html(document))
+        assert f"Education: {level.label}" in items
+        assert f"Education: {level.label}" in requirement_lines(document)
+
+    @pytest.mark.parametrize(
+        ("years", "words"), [(1, "1 year"), (12, "12 years"), (0, "no prior experience required")]
+    )
+    def test_stated_experience(self, years, words):
+        document = make_document(posting={"experience_years": years})
+        assert f"Experience: {words}" in terms_items(render_html(document))
+        assert requirement_lines(document) == [f"Experience: {words}"]
+
+    def test_nothing_stated_nothing_shown(self):
+        html = render_html(make_document())
+        assert "Experience:" not in html and "Education:" not in html
+
+
+def terms_items(html: str) -> list[str]:
+    tree = lxml.html.document_fromstring(html)
+    section = tree.xpath("//section[@aria-labelledby='jd-terms']")[0]
+    return [" ".join(li.text_content().split()) for li in section.iter("li")]

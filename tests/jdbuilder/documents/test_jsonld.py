@@ -103,7 +103,10 @@ class TestRecommendedProperties:
 
     def test_skills_responsibilities_and_qualifications(self):
         posting = job_posting(make_document())
-        assert posting["skills"] == "Python, Go"
+        assert posting["skills"] == [
+            {"@type": "DefinedTerm", "name": "Python"},
+            {"@type": "DefinedTerm", "name": "Go"},
+        ]
         assert posting["responsibilities"] == "Design services; Write tests; Run on call"
         assert posting["qualifications"] == "Python (Advanced): Leads work on complex problems."
 

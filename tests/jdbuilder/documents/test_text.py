@@ -144,3 +144,31 @@ class TestPlainText:
     def test_multi_line_text_keeps_its_breaks(self):
         text = render_text(make_document(posting={"how_to_apply": "Email us.\n\nOr call.\nToday"}))
         assert text.endswith("HOW TO APPLY\nEmail us.\n\nOr call.\nToday\n")
+
+
+class TestStatedRequirements:
+    """Experience and education print only when the JD states them (the seniority's default
+    is for the JSON-LD), in the same words in Markdown and plain text."""
+
+    def test_stated_experience_and_education(self):
+        document = make_document(
+            posting={"experience_years": 7, "education_requirement": "bachelor degree"}
+        )
+        text = render_text(document)
+        assert "- Employment type: Full-time\n- Experience: 7 years\n" in text
+        assert "- Education: Bachelor's degree\n" in text
+        assert "- Experience: 7 years\n" in render_markdown(document)
+
+    @pytest.mark.parametrize(
+        ("years", "words"), [(1, "1 year"), (0, "no prior experience required"), (40, "40 years")]
+    )
+    def test_experience_in_words(self, years, words):
+        assert f"- Experience: {words}\n" in render_text(
+            make_document(posting={"experience_years": years})
+        )
+
+    def test_not_stated_prints_nothing(self):
+        text = render_text(make_document())
+        assert "Experience:" not in text and "Education:" not in text
+        unknown = make_document(posting={"education_requirement": "doctorate"})
+        assert "Education:" not in render_text(unknown)

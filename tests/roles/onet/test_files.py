@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError
 
 from roles.models import Role, Tool
+from roles.onet.files import read_release
 from tests.roles.onet.helpers import CODES, edit, line_of, run, snapshot
 
 
@@ -18,6 +19,14 @@ def test_missing_optional_files_are_noted(catalog, release):
     assert "Note: Tools Used.txt not found" in out
     assert Role.objects.filter(onet_code__in=CODES).count() == 4
     assert not Tool.objects.filter(roles__onet_code__in=CODES).exists()
+
+
+def test_each_skill_is_read_with_its_content_model_element_id(release):
+    found = read_release(release)
+    assert found.skill_elements["Programming"] == "2.B.3.e"
+    assert found.skill_elements["Mathematics"] == "2.A.1.e"
+    assert list(found.skill_elements) == found.skill_names  # every skill, in file order
+    assert len(found.skill_names) == 35
 
 
 # fmt: off

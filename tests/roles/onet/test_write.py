@@ -104,6 +104,36 @@ def test_skills_with_mapped_levels_and_importance(catalog, release):
     assert link("Data Entry Keyers", "Mathematics") is None  # IM 2.49
 
 
+def test_imported_skills_keep_their_onet_element_id(catalog, release):
+    run(release)
+    ids = dict(Skill.objects.values_list("name", "onet_element_id"))
+    assert ids["Programming"] == "2.B.3.e"
+    assert ids["Speaking"] == "2.A.1.d"
+    assert ids["Complex Problem Solving"] == "2.B.2.i"
+    assert ids["Mathematics"] == "2.A.1.e"  # the seed's, reused
+    assert ids["Communication"] == ""  # a seed skill O*NET has no element for
+    # Every O*NET skill has its id; only the nine other seed skills have none.
+    assert sum(1 for element in ids.values() if not element) == 9
+
+
+def test_a_reused_skill_gets_an_empty_element_id_filled_in_and_keeps_its_own(catalog, release):
+    staff_programming = Skill.objects.create(name="programming", slug="programming-staff")
+    staff_speaking = Skill.objects.create(
+        name="Speaking", slug="speaking-staff", onet_element_id="2.A.1.x"
+    )
+    run(release)
+    staff_programming.refresh_from_db()
+    staff_speaking.refresh_from_db()
+    assert staff_programming.onet_element_id == "2.B.3.e"
+    assert staff_programming.history.first().history_change_reason == "O*NET import"
+    assert staff_speaking.onet_element_id == "2.A.1.x"  # staff's choice stands
+    # Reused, not duplicated; and a second run changes nothing.
+    assert Skill.objects.filter(name__iexact="programming").count() == 1
+    before = snapshot()
+    run(release)
+    assert snapshot() == before
+
+
 def test_tools_are_linked_and_reuse_catalog_tools(catalog, release):
     run(release)
     excel = Tool.objects.get(name="Microsoft Excel")
