@@ -38,7 +38,7 @@ beat: venv
 
 # What the tests need from Debian: Chromium for the browser tests (never a downloaded browser),
 # Pango and fonts for WeasyPrint, Java for the Nu HTML Checker. Installed only where missing.
-SYSTEM_PACKAGES := chromium fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+SYSTEM_PACKAGES := chromium wrk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done; \

@@ -14,6 +14,7 @@ RECRUITERS = "Recruiters"
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     HIRING_MANAGERS: [
         "jdbuilder.add_jobdescription",
+        "jdbuilder.publish_posting",
         "roles.view_role",
         "roles.view_skill",
         "roles.view_taskarea",
@@ -22,6 +23,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     ],
     RECRUITERS: [
         "jdbuilder.view_final_jobdescription",
+        "jdbuilder.publish_posting",
         "roles.view_role",
         "roles.view_skill",
         "roles.view_taskarea",

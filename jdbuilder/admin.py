@@ -66,3 +66,6 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
         return False
+
+
+from jdbuilder.publishing import admin as publishing_admin  # noqa: E402,F401  (postings, read-only)

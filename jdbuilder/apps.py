@@ -20,6 +20,10 @@ class JdbuilderConfig(AppConfig):
 
         # Who approves a stage is kept in the cache for the navigation's count.
         connect_signals()
+        from jdbuilder.publishing import stamp
+
+        # A posting deleted with its JD moves the publishing stamp.
+        stamp.connect()
 
 
 def ensure_groups_after_migrate(sender, **kwargs) -> None:

@@ -14,7 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jdbuilder.settings")
 
 app = Celery("jdbuilder")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["jdbuilder.jobs", "jdbuilder.approvals"])
+app.autodiscover_tasks(["jdbuilder.jobs", "jdbuilder.approvals", "jdbuilder.publishing"])
 
 
 @worker_process_init.connect

@@ -27,6 +27,8 @@ from jdbuilder.organization.models import (
     PayBand,
 )
 from jdbuilder.organization.services import save_as_template
+from jdbuilder.publishing.models import Posting
+from jdbuilder.publishing.services import publish
 from jdbuilder.services import RoleChoice, finalize_job_description, save_step, start_draft
 from jdbuilder.vocabulary import BlockKind, Seniority, StageCondition, WizardStep
 from roles.models import Role
@@ -65,8 +67,8 @@ DEMO_BLOCKS: list[tuple[str, str, dict, str]] = [
         BlockKind.HOW_TO_APPLY,
         "How to apply",
         {},
-        "Send your CV and a few lines on a system you are proud of. We reply to every applicant "
-        "within ten working days.",
+        "Apply at https://careers.northwind.example/apply with your CV and a few lines on a "
+        "system you are proud of. We reply to every applicant within ten working days.",
     ),
     (
         BlockKind.BENEFITS,
@@ -271,6 +273,15 @@ def create_demo_job_description(*, owner) -> JobDescription:
         )
     finalize_job_description(job_description=jd, user=owner, expected_version=jd.lock_version)
     return jd
+
+
+def publish_demo_posting(*, job_description: JobDescription, recruiter) -> Posting:
+    """The demo JD on the careers page (published by the demo recruiter), unless it has a
+    posting already (open, closed or unpublished: a rerun leaves what someone did to it)."""
+    existing = Posting.objects.filter(job_description=job_description).first()
+    if existing is not None:
+        return existing
+    return publish(job_description=job_description, user=recruiter)
 
 
 DEMO_FLOW = "Standard review"

@@ -464,3 +464,4 @@ from jdbuilder.organization.models import (  # noqa: E402,F401
     PayBand,
     RoleGroup,
 )
+from jdbuilder.publishing.models import FeedFile, Posting  # noqa: E402,F401

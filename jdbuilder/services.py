@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+import jdbuilder.publishing.services as publishing
 from jdbuilder.catalog import RoleCatalog
 from jdbuilder.checks import run_checks
 from jdbuilder.defaults import default_choices
@@ -252,6 +253,7 @@ def issue_revision(
     locked.lock_version += 1
     locked.save(update_fields=["status", "latest_revision", "lock_version", "updated_at"])
     queue_render(revision=revision, new=True)
+    publishing.follow_new_revision(locked=locked, revision=revision)
     return revision
 
 

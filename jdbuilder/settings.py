@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -315,7 +316,17 @@ CELERY_BEAT_SCHEDULE = {
     "clean-up": {"task": "jobs.clean_up", "schedule": 3600.0},
     # Hourly; each waiting stage is reminded at most once per APPROVAL_REMINDER_WORKING_DAYS.
     "approval-reminders": {"task": "approvals.remind", "schedule": 3600.0},
+    # Every 15 minutes: postings past their closing date close, and reminders go out.
+    "postings": {"task": "publishing.close_and_remind", "schedule": 900.0},
 }
+# --- Publishing (docs/publishing.md) ---------------------------------------------------------
+# A posting's manager and the recruiters are reminded this many days before it closes.
+POSTING_CLOSING_REMINDER_DAYS = int(os.environ.get("POSTING_CLOSING_REMINDER_DAYS", "3"))
+# A closed posting's page says so for this many days, then answers 410 Gone.
+POSTING_GONE_AFTER_DAYS = int(os.environ.get("POSTING_GONE_AFTER_DAYS", "30"))
+# Postings per page of the careers page; a public response is kept this many seconds.
+CAREERS_PAGE_SIZE = int(os.environ.get("CAREERS_PAGE_SIZE", "20"))
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 # --- Review and approval (docs/approvals.md) -------------------------------------------------
 # A stage waiting this many working days (Monday to Friday) reminds its approvers, and again
 # after as many more.

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from jdbuilder import health
 from jdbuilder.accounts import AdminSignInForm, SignInForm
+from jdbuilder.publishing import feeds
 
 admin.site.site_header = "JD Builder administration"
 admin.site.site_title = "JD Builder admin"
@@ -30,5 +31,8 @@ urlpatterns = [
     path("company/", include("jdbuilder.organization.urls")),
     path("reviews/", include("jdbuilder.approvals.urls")),
     path("shared/", include("jdbuilder.approvals.share_urls")),
+    path("jobs/", include("jdbuilder.publishing.urls")),
+    path("sitemap.xml", feeds.sitemap, name="sitemap"),
+    path("robots.txt", feeds.robots, name="robots"),
     path("admin/", admin.site.urls),
 ]

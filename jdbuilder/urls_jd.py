@@ -2,6 +2,7 @@ from django.urls import path
 
 from jdbuilder import compare_views, downloads, views
 from jdbuilder.approvals import share_views
+from jdbuilder.publishing import manage_views
 from jdbuilder.wizard import autosave, offer
 from jdbuilder.wizard.views import JobDescriptionWizard, wizard_preview, wizard_preview_frame
 
@@ -69,6 +70,9 @@ urlpatterns = [
         name="share_revision",
     ),
     path("<uuid:public_id>/finalize/", views.finalize, name="finalize"),
+    path("<uuid:public_id>/posting/publish/", manage_views.publish, name="publish"),
+    path("<uuid:public_id>/posting/unpublish/", manage_views.unpublish, name="unpublish"),
+    path("<uuid:public_id>/posting/close/", manage_views.close, name="close_posting"),
     path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),
     path("<uuid:public_id>/duplicate/", views.duplicate, name="duplicate"),
     path("<uuid:public_id>/delete/", views.delete, name="delete"),

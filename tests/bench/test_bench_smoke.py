@@ -8,7 +8,7 @@ import redis
 from django.db.models import Count
 from django.db.models.functions import Length, Lower
 
-from bench import benchmarks, pages, wizard, workers
+from bench import benchmarks, careers, pages, wizard, workers
 from bench.fixtures import prepare
 from bench.generate_catalog import GENERATED_SOURCE, ONET_SKILLS, generate_catalog
 from bench.report import table, verdicts
@@ -254,3 +254,17 @@ def test_table_marks_misses():
     )
     lines = printed.splitlines()
     assert "yes" in lines[2] and "**NO**" in lines[3] and "**NO**" in lines[4]
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_careers_benchmark_runs_once(catalog, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    ctx = prepare(tmp_path / "static")
+    published = careers.prepare(ctx, 30)
+    assert published.count == 30
+    rows = careers.in_process_rows(ctx, published, repeat=1)
+    assert all(row.ours > 0 for row in rows)
+    assert {row.target for row in rows if row.kind == "ratio"} == {careers.RATIO_TARGET}
+    share = careers.ShareRow("rps share", 400.0, 1000.0, careers.SHARE_TARGET)
+    assert share.met is False and "≥ 0.5x" in table([share])
+    assert careers.ShareRow("rps share", 1.0, 1.0, 0.5, share=0.6).met is True

@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.imports.models",
         "jdbuilder.organization.models",
         "jdbuilder.approvals.models",
+        "jdbuilder.publishing.models",
     ),
     (
         "jdbuilder.documents",
@@ -52,6 +53,9 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.organization.logo",
         "jdbuilder.organization.starting",
         "jdbuilder.approvals.queue",
+        "jdbuilder.publishing.stamp",
+        "jdbuilder.publishing.boards",
+        "jdbuilder.publishing.sitemaps",
     ),
     (
         "jdbuilder.services",
@@ -65,6 +69,9 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.approvals.services",
         "jdbuilder.approvals.sharing",
         "jdbuilder.approvals.reminders",
+        "jdbuilder.publishing.services",
+        "jdbuilder.publishing.notify",
+        "jdbuilder.publishing.feed_files",
     ),
     (
         "jdbuilder.wizard",
@@ -86,6 +93,8 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.templatetags.approvals",
         "jdbuilder.approvals",
         "jdbuilder.compare_views",
+        "jdbuilder.publishing",
+        "jdbuilder.templatetags.publishing",
     ),
     (
         "jdbuilder.urls",

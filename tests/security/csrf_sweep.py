@@ -163,6 +163,20 @@ ROUTES: dict[str, Builder] = {
         (reverse("approvals:changes", kwargs={"public_id": EXPORT_ID, "fmt": "md"}), "manager")
     ],
     "shared:view": lambda w: [(reverse("shared:view", kwargs={"token": "1.x~y~z"}), "anonymous")],
+    # The public careers pages and feeds: GET only, so every POST is refused.
+    **{
+        f"careers:{name}": (lambda w, name=name: [(reverse(f"careers:{name}"), "anonymous")])
+        for name in ("list", "rss", "atom", "indeed", "linkedin")
+    },
+    "careers:posting": lambda w: [
+        (reverse("careers:posting", kwargs={"slug": "job", "short_id": "abcdefgh"}), "anonymous")
+    ],
+    "sitemap": lambda w: [(reverse("sitemap"), "anonymous")],
+    "robots": lambda w: [(reverse("robots"), "anonymous")],
+    **{
+        name: _mine(name, lambda w: w.final)
+        for name in ("jd:publish", "jd:unpublish", "jd:close_posting")
+    },
     "organization:logo": lambda w: [
         (reverse("organization:logo", kwargs={"name": f"{'0' * 64}.png"}), "anonymous")
     ],

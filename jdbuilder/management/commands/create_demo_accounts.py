@@ -13,6 +13,7 @@ from jdbuilder.demo import (
     create_demo_job_description,
     create_demo_organization,
     create_demo_template,
+    publish_demo_posting,
 )
 from roles.models import Role
 
@@ -59,7 +60,8 @@ class Command(BaseCommand):
                 rows.append((username, password, kind))
         if Role.objects.filter(slug="software-engineer").exists():
             users = get_user_model().objects.in_bulk(
-                ["manager", "manager2", "staff", "hr", "compensation"], field_name="username"
+                ["manager", "manager2", "recruiter", "staff", "hr", "compensation"],
+                field_name="username",
             )
             organization = create_demo_organization(
                 manager=users["manager"], manager2=users["manager2"]
@@ -69,6 +71,8 @@ class Command(BaseCommand):
             )
             demo = create_demo_job_description(owner=users["manager"])
             self.stdout.write(f"Demo job description: “{demo.title}” (final), owned by manager.")
+            posting = publish_demo_posting(job_description=demo, recruiter=users["recruiter"])
+            self.stdout.write(f"Demo posting: {settings.SITE_URL}{posting.get_absolute_url()}")
             template = create_demo_template(job_description=demo, staff=users["staff"])
             if template is not None:
                 self.stdout.write(f"Demo template: “{template.name}” for Engineering.")
