@@ -2,7 +2,8 @@
 
 The generator is `wrk` (Debian's package) when it is on PATH, else a bounded pool of Python
 threads making http.client requests; `LoadResult.tool` says which one ran. Both use 8 concurrent
-connections for a fixed duration and only ever connect to 127.0.0.1.
+connections for a fixed duration and only ever connect to 127.0.0.1. An empty `cookie` sends
+no Cookie header at all (an anonymous visitor: the careers pages, bench.careers).
 """
 
 from __future__ import annotations
@@ -130,6 +131,10 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
+def cookie_headers(cookie: str) -> dict[str, str]:
+    return {"Cookie": cookie} if cookie else {}
+
+
 def run_wrk(port: int, path: str, cookie: str, seconds: int) -> LoadResult:
     command = [
         "wrk",
@@ -138,8 +143,7 @@ def run_wrk(port: int, path: str, cookie: str, seconds: int) -> LoadResult:
         f"-d{seconds}s",
         "--timeout",
         "30s",
-        "-H",
-        f"Cookie: {cookie}",
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         f"http://{HOST}:{port}{path}",
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -157,7 +161,7 @@ def run_wrk(port: int, path: str, cookie: str, seconds: int) -> LoadResult:
 
 def run_python(port: int, paths: list[str], cookie: str, seconds: float | None) -> LoadResult:
     """CONNECTIONS threads GET `paths` in turn until `seconds` pass, or each path once if None."""
-    headers = {"Cookie": cookie}
+    headers = cookie_headers(cookie)
     lock = threading.Lock()
     counts = {"ok": 0, "errors": 0, "next": 0}
     started = time.perf_counter()
@@ -192,7 +196,7 @@ def run_python(port: int, paths: list[str], cookie: str, seconds: float | None) 
 def measure(port: int, path: str, cookie: str, seconds: int) -> LoadResult:
     # A short warm-up first, so each worker has imported what the endpoint needs.
     for _ in range(4):
-        get(port, path, {"Cookie": cookie})
+        get(port, path, cookie_headers(cookie))
     if wrk_available():
         return run_wrk(port, path, cookie, seconds)
     return run_python(port, [path], cookie, seconds)

@@ -22,11 +22,13 @@ def fmt_value(value: float | None, unit: str) -> str:
 
 
 def fmt_target(row: Row) -> str:
-    """The row's target ("≤ 3x", "≤ 20 ms", ...), or "—" for none."""
+    """The row's target ("≤ 3x", "≥ 0.5x", "≤ 20 ms", ...), or "—" for none."""
     if row.target is None:
         return "—"
     if row.kind == "ratio":
         return f"≤ {row.target:g}x"
+    if row.kind == "share":  # a rate against its baseline's (bench.careers.ShareRow)
+        return f"≥ {row.target:g}x"
     if row.unit == "ms":
         return f"≤ {row.target * 1000:g} ms"
     return f"≤ {row.target:g} {row.unit}"

@@ -3,6 +3,7 @@
     python -m bench.run                      # everything (about 5-8 minutes on 2 cores)
     python -m bench.run --quick              # fewer repetitions, shorter load runs
     python -m bench.run --skip-postgres --skip-load
+    python -m bench.run --skip-careers          # without the careers page and feeds (bench.careers)
     python -m bench.run --profile wizard     # cProfile of one benchmark (wizard, role, minimal,
                                              # pdf, stored, static, search)
     DATABASE_URL=... python -m bench.run --generate-only   # migrate + seed + generated catalog
@@ -12,7 +13,9 @@ Phases, each in a fresh database built by this runner (never the development dat
    then the in-process ratios (each measured side by side with its baseline, interleaved,
    median of N) and role search;
 2. memory: a child process downloads the same PDF 210 times (each rendering) and reports RSS;
-3. load: gunicorn with two workers on the SQLite database, driven over loopback;
+   then the careers page and the feeds at 5,000 open postings, cold cache (`bench.careers`);
+3. load: gunicorn with two workers on the SQLite database, driven over loopback; then the
+   careers page and a posting page, anonymous, against the minimal view in their own run;
 4. PostgreSQL (127.0.0.1:5432, user postgres): a fresh database `jdbuilder_bench` is created,
    migrated (with the trigram indexes of roles/0003), generated, vacuumed and analyzed as
    autovacuum would after an import, searched, searched again with the trigram indexes dropped
@@ -51,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-workers", action="store_true", help="no Celery worker lines")
+    parser.add_argument("--skip-careers", action="store_true", help="no careers page lines")
+    parser.add_argument("--postings", type=int, default=5000, help="open postings (5000)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--profile", choices=PROFILES)
     parser.add_argument("--profile-runs", type=int, default=50)
@@ -116,6 +121,15 @@ def run_all(options: argparse.Namespace, argv: list[str]) -> int:
             from bench import workers
 
             rows += workers.worker_rows(ctx, workdir, repeat=repeats["worker"])
+        careers_ctx = None
+        if not options.skip_careers:
+            print(f"Careers page and feeds, {options.postings:,} postings, cold ...", flush=True)
+            from bench import careers
+
+            careers_ctx = careers.prepare(ctx, options.postings)
+            rows += careers.in_process_rows(
+                ctx, careers_ctx, repeat=careers.REPEATS["quick" if options.quick else "full"]
+            )
         phases.hand_over(ctx, workdir)
         if not options.skip_memory:
             print("Memory (child process) ...", flush=True)
@@ -124,6 +138,9 @@ def run_all(options: argparse.Namespace, argv: list[str]) -> int:
         if not options.skip_load:
             print("gunicorn under load ...", flush=True)
             rows += phases.load_rows(ctx, env, workdir, repeats)
+            if careers_ctx is not None:
+                print("gunicorn under load: careers pages ...", flush=True)
+                rows += careers.load_rows(ctx, careers_ctx, env, workdir, repeats["load_seconds"])
         if not options.skip_postgres and postgres.postgres_available():
             result = postgres_phase(workdir, options)
             rows += [Row.from_dict(r) for r in result["rows"]]

@@ -10,6 +10,7 @@ from jdbuilder.urls import urlpatterns as app_urlpatterns
 MINIMAL_URL = "/bench/ok/"
 SIGNED_IN_URL = "/bench/signed-in/"
 LAYOUT_URL = "/bench/layout/"
+PUBLIC_LAYOUT_URL = "/bench/public-layout/"
 
 
 def minimal_view(request: HttpRequest) -> HttpResponse:
@@ -29,9 +30,16 @@ def layout_view(request: HttpRequest) -> HttpResponse:
     return render(request, "base.html")
 
 
+def public_layout_view(request: HttpRequest) -> HttpResponse:
+    """The same empty layout page for a visitor who is not signed in (the careers pages' own
+    visitors): a reference line only, the targets stay against `layout_view`."""
+    return render(request, "base.html")
+
+
 urlpatterns = [
     *app_urlpatterns,
     path(MINIMAL_URL.lstrip("/"), minimal_view),
     path(SIGNED_IN_URL.lstrip("/"), signed_in_view),
     path(LAYOUT_URL.lstrip("/"), layout_view),
+    path(PUBLIC_LAYOUT_URL.lstrip("/"), public_layout_view),
 ]
