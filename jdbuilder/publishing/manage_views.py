@@ -6,6 +6,8 @@ exists); one they can see but may not publish is a 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -86,36 +88,37 @@ def publish(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 @login_required
 def unpublish(request: HttpRequest, public_id) -> HttpResponse:
-    job_description = _publishable(request, public_id)
-    if job_description.latest_revision_id is None:
-        messages.error(request, NOT_PUBLISHED)
-        return redirect(job_description)
-    try:
-        services.unpublish(job_description=job_description, user=request.user)
-    except services.NotAllowed:
-        raise PermissionDenied from None
-    except services.PublishRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "Taken off the careers page: its address no longer answers.")
-    return redirect(job_description)
+    return _act(
+        request,
+        public_id,
+        services.unpublish,
+        done="Taken off the careers page: its address no longer answers.",
+    )
 
 
 @require_POST
 @login_required
 def close(request: HttpRequest, public_id) -> HttpResponse:
+    return _act(
+        request,
+        public_id,
+        services.close,
+        done="Closed: its page says so, and it has left the feeds and the sitemap.",
+    )
+
+
+def _act(request: HttpRequest, public_id, action: Callable[..., object], *, done: str):
+    """Close or unpublish: the service, then the JD page with what happened."""
     job_description = _publishable(request, public_id)
     if job_description.latest_revision_id is None:
         messages.error(request, NOT_PUBLISHED)
         return redirect(job_description)
     try:
-        services.close(job_description=job_description, user=request.user)
+        action(job_description=job_description, user=request.user)
     except services.NotAllowed:
         raise PermissionDenied from None
     except services.PublishRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(
-            request, "Closed: its page says so, and it has left the feeds and the sitemap."
-        )
+        messages.success(request, done)
     return redirect(job_description)

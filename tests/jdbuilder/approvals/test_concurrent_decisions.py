@@ -7,11 +7,10 @@ exactly one decision is made, and the other is told the stage was decided meanwh
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from jdbuilder.approvals import services
 from jdbuilder.approvals.models import Submission, TimelineEvent
@@ -20,6 +19,7 @@ from jdbuilder.vocabulary import SubmissionState, TimelineKind
 from tests.factories import DraftFactory, UserFactory
 from tests.support.approvals import flow_with
 from tests.support.approvals import submit_as_owner as submit
+from tests.support.races import race
 
 pytestmark = [
     pytest.mark.skipif(
@@ -30,29 +30,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("catalog"),
 ]
-
-
-def race(actions) -> list[object]:
-    """Run each action in its own thread (its own connection), started together; what each
-    returned or raised, in order."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[object] = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = action()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import caches
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from jdbuilder.approvals.models import TimelineEvent
@@ -30,6 +29,7 @@ from jdbuilder.vocabulary import PostingState, TimelineKind, WizardStep
 from tests.factories import ManagerFactory, RecruiterFactory, full_posting
 from tests.support.jds import make_final_jd
 from tests.support.publishing import published_jd, reissue
+from tests.support.races import race
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalog")]
 
@@ -262,29 +262,6 @@ def test_a_closed_posting_s_old_address_never_shows_a_newer_draft(story, clock):
 
 
 # --- two publishes at once (PostgreSQL) -----------------------------------------------------------
-
-
-def race(actions) -> list[object]:
-    """Run each action in its own thread (its own connection), started together; what each
-    returned or raised, in order."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[object] = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = action()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.skipif(
