@@ -52,7 +52,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Reduced motion: Bootstrap then has no transitions, so axe reads a button's final colours,
+    # not a frame of its fade-in (a colour-contrast finding that came and went in CI).
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -102,7 +104,7 @@ def fresh_session(browser, live_server):
     contexts = []
 
     def open_session(user, next_path: str = "/", **context_options):
-        context = browser.new_context(**context_options)
+        context = browser.new_context(**{"reduced_motion": "reduce", **context_options})
         context.set_default_timeout(10_000)
         contexts.append(context)
         return SignIn(context.new_page(), live_server)(user, next_path)
