@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jdbuilder.vocabulary import EducationLevel
+
 # Characters that are not text: C0 controls except tab and newline, DEL, C1 controls, lone
 # surrogates and Unicode noncharacters. XML (so Word) forbids most of them and HTML forbids all;
 # a Word paste can carry U+000B (a manual line break), so they are turned into spaces or dropped.
@@ -34,6 +36,21 @@ PERIOD_WORDS = {
     "DAY": "a day",
     "HOUR": "an hour",
 }
+
+
+def experience_text(months: int) -> str:
+    """Stated experience in words: "5 years", "1 year", "18 months", "no prior experience"."""
+    if months <= 0:
+        return "no prior experience required"
+    if months % 12:
+        return f"{months} month{'s' * (months != 1)}"
+    years = months // 12
+    return f"{years} year{'s' * (years != 1)}"
+
+
+def education_text(value: str) -> str:
+    """The stated education's label ("Bachelor's degree"); "" when none is stated."""
+    return EducationLevel(value).label if value in EducationLevel.values else ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,7 @@ class Document:
     # and experience, in months (None: the seniority's default, Seniority.months_of_experience).
     education_requirement: str = ""
     months_of_experience: int | None = None
+    seniority: str = ""  # the vocabulary.Seniority value seniority_label names
 
     @property
     def skills(self) -> tuple[SkillLine, ...]:
@@ -189,6 +207,17 @@ class Document:
     @property
     def is_remote(self) -> bool:
         return self.workplace_type == "remote"
+
+    @property
+    def stated_requirements(self) -> list[str]:
+        """The experience and education the JD states, as every renderer words them; the
+        seniority's default experience is not printed (only the JSON-LD gives it)."""
+        lines = []
+        if self.months_of_experience is not None:
+            lines.append(f"Experience: {experience_text(self.months_of_experience)}")
+        if education_text(self.education_requirement):
+            lines.append(f"Education: {education_text(self.education_requirement)}")
+        return lines
 
 
 def _money(amount: Decimal) -> str:

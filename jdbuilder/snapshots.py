@@ -190,6 +190,7 @@ def read_snapshot(
         revision=snapshot["revision"],
         title=snapshot["title"],
         seniority_label=snapshot["seniority_label"],
+        seniority=snapshot.get("seniority", ""),
         role_name=snapshot["role"]["name"],
         onet_code=snapshot["role"].get("onet_code", ""),
         summary=posting.get("summary", ""),

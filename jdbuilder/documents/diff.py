@@ -16,8 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jdbuilder.document import Compensation, Document, Group, SkillLine
-from jdbuilder.documents.text import education_text, experience_text, long_date
+from jdbuilder.document import (
+    Compensation,
+    Document,
+    Group,
+    SkillLine,
+    education_text,
+    experience_text,
+)
+from jdbuilder.documents.text import long_date
 from jdbuilder.vocabulary import DocumentSection
 
 ARROW = "→"

@@ -35,8 +35,7 @@ import pycountry
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
-from jdbuilder.document import Document, Publication, SkillLine
-from jdbuilder.documents.text import education_text
+from jdbuilder.document import Document, Publication, SkillLine, education_text, experience_text
 from jdbuilder.vocabulary import Seniority
 
 ONET_CONTENT_MODEL = "https://www.onetcenter.org/content.html"
@@ -48,7 +47,6 @@ _PLACE_SEPARATORS = re.compile(r"\s*[,;/|\n]\s*")
 # ("Bosnia and Herzegovina", "Trinidad and Tobago").
 _WORD_SEPARATORS = re.compile(r"\s+(?:and|or|&)\s+", re.IGNORECASE)
 MAX_APPLICANT_PLACES = 20
-_SENIORITY_BY_LABEL = {level.label: level for level in Seniority}
 
 # The characters that could end a <script> element or open a comment, escaped as JSON allows.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -101,8 +99,8 @@ def months_of_experience(document: Document) -> int:
     """The months the JD states, else its seniority's default (mid-level when unknown)."""
     if document.months_of_experience is not None:
         return document.months_of_experience
-    # The Document keeps the seniority's label (the snapshot's), which names one level.
-    return _SENIORITY_BY_LABEL.get(document.seniority_label, Seniority.MID).months_of_experience
+    level = document.seniority if document.seniority in Seniority.values else Seniority.MID
+    return Seniority(level).months_of_experience
 
 
 def requirements_sentence(document: Document) -> str:
@@ -111,11 +109,8 @@ def requirements_sentence(document: Document) -> str:
     months = months_of_experience(document)
     if months <= 0:
         sentence = "No prior experience required."
-    elif months % 12:
-        sentence = f"At least {months} months of experience."
     else:
-        years = months // 12
-        sentence = f"At least {years} year{'s' * (years != 1)} of experience."
+        sentence = f"At least {experience_text(months)} of experience."
     education = education_text(document.education_requirement)
     if education:
         sentence += f" Education: {education}."

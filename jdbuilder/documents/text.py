@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jdbuilder.document import Document, clean
-from jdbuilder.vocabulary import EducationLevel
 
 MONTHS = (
     "January",
@@ -129,31 +128,6 @@ def office_text(document: Document) -> str:
     return ", ".join(one_line(part) for part in parts if part.strip())
 
 
-def experience_text(months: int) -> str:
-    """Stated experience in words: "5 years", "1 year", "18 months", "no prior experience"."""
-    if months <= 0:
-        return "no prior experience required"
-    if months % 12:
-        return f"{months} month{'s' * (months != 1)}"
-    years = months // 12
-    return f"{years} year{'s' * (years != 1)}"
-
-
-def education_text(value: str) -> str:
-    """The stated education's label ("Bachelor's degree"); "" when none is stated."""
-    return EducationLevel(value).label if value in EducationLevel.values else ""
-
-
-def requirement_lines(document: Document) -> list[str]:
-    """The experience and education the JD states; the seniority's default is not printed."""
-    lines = []
-    if document.months_of_experience is not None:
-        lines.append(f"Experience: {experience_text(document.months_of_experience)}")
-    if education_text(document.education_requirement):
-        lines.append(f"Education: {education_text(document.education_requirement)}")
-    return lines
-
-
 def terms(document: Document) -> list[str]:
     """The "Compensation and terms" list, worded as on the page."""
     compensation = document.compensation.text if document.compensation else "not stated"
@@ -169,7 +143,7 @@ def terms(document: Document) -> list[str]:
         lines.append(f"Office: {office_text(document)}")
     if document.employment_type_label:
         lines.append(f"Employment type: {document.employment_type_label}")
-    lines += requirement_lines(document)
+    lines += document.stated_requirements
     if document.closing_date:
         lines.append(f"Applications close on {long_date(document.closing_date)}")
     return lines
@@ -328,13 +302,10 @@ __all__ = [
     "Paragraph",
     "SkillTable",
     "clean",
-    "education_text",
     "escape_markdown",
-    "experience_text",
     "long_date",
     "office_text",
     "outline",
     "render_markdown",
     "render_text",
-    "requirement_lines",
 ]

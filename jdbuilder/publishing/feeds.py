@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from jdbuilder.mail import absolute_url
 from jdbuilder.publishing import feed_files, syndication
 from jdbuilder.publishing.cache import public_response
 from jdbuilder.publishing.feed_files import XML_TYPE, stored_body
@@ -74,7 +75,7 @@ def robots(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *"]
     lines += [f"Allow: {path}" for path in ROBOTS_ALLOWED]
     lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOWED]
-    lines += ["", f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}", ""]
+    lines += ["", f"Sitemap: {absolute_url(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type=TEXT_TYPE)
 
 

@@ -103,7 +103,3 @@ class CareersSearchForm(forms.Form):
             "workplace_type": data["workplace"],
             "employment_type": data["employment"],
         }
-
-    @property
-    def is_filtered(self) -> bool:
-        return self.is_bound and any(self.data.get(name) for name in self.fields)

@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from jdbuilder.checks.findings import Finding
 from jdbuilder.document import Document
 from jdbuilder.documents.build import build_document
+from jdbuilder.mail import absolute_url
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.publishing import services
 from jdbuilder.publishing.models import Posting
@@ -46,11 +46,8 @@ class PublishFacts:
 
     @property
     def default_closes_on(self) -> datetime.date | None:
-        """The closing date publishing uses when none is given (services._closing_date)."""
-        posting = self.posting
-        if posting is not None and posting.closes_on and posting.closes_on >= self.today:
-            return posting.closes_on
-        return self.document.closing_date
+        """The closing date publishing uses when none is given."""
+        return services.closing_date(self.document, self.posting)
 
     @property
     def expired(self) -> bool:
@@ -100,7 +97,7 @@ class PublishFacts:
 
     @property
     def public_link_text(self) -> str:
-        return f"{settings.SITE_URL.rstrip('/')}{self.public_url}" if self.public_url else ""
+        return absolute_url(self.public_url) if self.public_url else ""
 
     @property
     def state_line(self) -> str:

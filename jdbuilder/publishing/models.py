@@ -170,8 +170,7 @@ class Posting(models.Model):
         return f"{self.title} ({self.get_state_display()})"
 
     def get_absolute_url(self) -> str:
-        # The careers:posting route, written out: a page of 20 rows would reverse it 20 times.
-        return f"{_careers_prefix()}{self.slug}-{self.short_id}/"
+        return posting_path(self.slug, self.short_id)
 
     @property
     def is_open(self) -> bool:
@@ -189,8 +188,10 @@ class Posting(models.Model):
         return (now or timezone.now()) >= self.closed_at + grace
 
 
-def _careers_prefix() -> str:
-    return _careers_path(get_script_prefix(), get_urlconf())
+def posting_path(slug: str, short_id: str) -> str:
+    """The careers:posting route written out: a page of 20 rows, or a feed of 5,000, would
+    otherwise reverse it once per posting."""
+    return f"{_careers_path(get_script_prefix(), get_urlconf())}{slug}-{short_id}/"
 
 
 @functools.cache

@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 
 from jdbuilder.documents.build import build_document
 from jdbuilder.documents.jsonld import script_json
+from jdbuilder.mail import absolute_url
 from jdbuilder.organization.brand import brand_colours
 from jdbuilder.organization.content import organization_content
 from jdbuilder.publishing.cache import MAX_PARAMETER_LENGTH, public_response
@@ -87,10 +88,6 @@ def _bounded(request: HttpRequest, names: tuple[str, ...]) -> dict[str, str]:
     return {name: request.GET.get(name, "")[:MAX_PARAMETER_LENGTH] for name in names}
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
 def _layout(**context: Any) -> dict[str, Any]:
     return {"brand": public_brand(), **context}
 
@@ -128,7 +125,7 @@ def careers(request: HttpRequest) -> HttpResponse:
             postings=page_obj.object_list,
             filtered=bool(kept) or not form.is_valid(),
             query=urlencode(kept),
-            canonical_url=None if kept else _absolute(reverse("careers:list") + page_suffix),
+            canonical_url=None if kept else absolute_url(reverse("careers:list") + page_suffix),
         ),
     )
 
@@ -165,7 +162,7 @@ def posting(request: HttpRequest, slug: str, short_id: str) -> HttpResponse:
     if slug != found.slug:
         # The title (and so the slug) changed: one address per posting for search engines.
         return HttpResponsePermanentRedirect(found.get_absolute_url())
-    canonical_url = _absolute(found.get_absolute_url())
+    canonical_url = absolute_url(found.get_absolute_url())
     if found.is_closed:
         return render(
             request,

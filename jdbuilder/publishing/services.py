@@ -25,12 +25,14 @@ from jdbuilder.document import Document, Publication
 from jdbuilder.documents.apply import apply_target
 from jdbuilder.documents.build import build_document
 from jdbuilder.documents.jsonld import description_html, job_posting
+from jdbuilder.mail import absolute_url
 from jdbuilder.models import VIEW_FINAL_PERMISSION, JobDescription, JobDescriptionRevision
 from jdbuilder.publishing.models import Posting
 from jdbuilder.publishing.stamp import postings_changed
 from jdbuilder.vocabulary import PostingState, TimelineKind
 
 PUBLISH_PERMISSION = "jdbuilder.publish_posting"
+PERMISSIONS_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SLUG_LENGTH = 60
 
 
@@ -79,14 +81,14 @@ def publish(
     one. On a posting already open with that revision, a new `closes_on` moves its closing
     date."""
     with transaction.atomic():
-        locked, posting = _lock(job_description)
+        locked, posting = _lock(job_description.pk)
         if not can_publish(user, locked):
             raise NotAllowed
         revision = JobDescriptionRevision.objects.get(pk=locked.latest_revision_id)
         if posting is not None and posting.is_open and posting.revision_id == revision.pk:
             return _move_closing_date(locked, posting, closes_on=closes_on, user=user)
         document = build_document(revision)
-        closes = closes_on or _closing_date(document, posting)
+        closes = closes_on or closing_date(document, posting)
         if closes is not None and closes < timezone.localdate():
             raise PublishRefused(
                 f"The closing date, {_day(closes)}, has passed: give a new closing date."
@@ -162,7 +164,7 @@ def follow_new_revision(*, locked: JobDescription, revision: JobDescriptionRevis
 def unpublish(*, job_description: JobDescription, user) -> Posting:
     """Take the posting down: its page and feeds entries go at once (404)."""
     with transaction.atomic():
-        locked, posting = _lock(job_description)
+        locked, posting = _lock(job_description.pk)
         if not can_publish(user, locked):
             raise NotAllowed
         if posting is None or posting.state == PostingState.UNPUBLISHED:
@@ -179,7 +181,7 @@ def unpublish(*, job_description: JobDescription, user) -> Posting:
 def close(*, job_description: JobDescription, user) -> Posting:
     """Close the posting early: its page says it is closed and leaves the feeds."""
     with transaction.atomic():
-        locked, posting = _lock(job_description)
+        locked, posting = _lock(job_description.pk)
         if not can_publish(user, locked):
             raise NotAllowed
         if posting is None or not posting.is_open:
@@ -195,13 +197,12 @@ def close_due(*, today: datetime.date | None = None) -> int:
     (`publishing.close_and_remind`); each posting in its own transaction."""
     today = today or timezone.localdate()
     closed = 0
-    for posting_id, jd_id in Posting.objects.due_to_close(today).values_list(
-        "pk", "job_description_id"
-    ):
+    for jd_id in Posting.objects.due_to_close(today).values_list("job_description_id", flat=True):
         with transaction.atomic():
-            locked = JobDescription.objects.select_for_update().get(pk=jd_id)
-            posting = Posting.objects.select_for_update().get(pk=posting_id)
-            if not (posting.is_open and posting.closes_on and posting.closes_on < today):
+            locked, posting = _lock(jd_id)
+            if not (
+                posting and posting.is_open and posting.closes_on and posting.closes_on < today
+            ):
                 continue
             _close(posting)
             _event(
@@ -221,13 +222,11 @@ def remind_closing(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     days = settings.POSTING_CLOSING_REMINDER_DAYS
     reminded = 0
-    for posting_id, jd_id in Posting.objects.due_for_reminder(today, days).values_list(
-        "pk", "job_description_id"
-    ):
+    due = Posting.objects.due_for_reminder(today, days)
+    for jd_id in due.values_list("job_description_id", flat=True):
         with transaction.atomic():
-            locked = JobDescription.objects.select_for_update().get(pk=jd_id)
-            posting = Posting.objects.select_for_update().get(pk=posting_id)
-            if not posting.is_open or posting.reminded_for == posting.closes_on:
+            locked, posting = _lock(jd_id)
+            if not (posting and posting.is_open) or posting.reminded_for == posting.closes_on:
                 continue
             people = reminder_recipients(locked)
             notify.closing_soon(posting=posting, recipients=people)
@@ -247,30 +246,29 @@ def remind_closing(*, today: datetime.date | None = None) -> int:
 
 def reminder_recipients(job_description: JobDescription) -> list:
     """The JD's manager and every active recruiter (who may read issued JDs and publish)."""
-    app_label, codename = VIEW_FINAL_PERMISSION.split(".")
-    has_permission = Q(
-        groups__permissions__codename=codename,
-        groups__permissions__content_type__app_label=app_label,
-    ) | Q(
-        user_permissions__codename=codename,
-        user_permissions__content_type__app_label=app_label,
+    users = get_user_model().objects
+    # Named: django-axes' backend comes first and holds no permissions.
+    recruiters = users.with_perm(
+        VIEW_FINAL_PERMISSION, include_superusers=False, backend=PERMISSIONS_BACKEND
     )
-    users = get_user_model().objects.filter(is_active=True)
     return list(
-        users.filter(Q(pk=job_description.owner_id) | has_permission).distinct().order_by("pk")
+        users.filter(is_active=True)
+        .filter(Q(pk=job_description.owner_id) | Q(pk__in=recruiters.values("pk")))
+        .order_by("pk")
     )
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _lock(job_description: JobDescription) -> tuple[JobDescription, Posting | None]:
-    locked = JobDescription.objects.select_for_update().get(pk=job_description.pk)
+def _lock(job_description_id: int) -> tuple[JobDescription, Posting | None]:
+    """The JD's row lock, then its posting's (or None): the order every service takes."""
+    locked = JobDescription.objects.select_for_update().get(pk=job_description_id)
     posting = Posting.objects.select_for_update().filter(job_description=locked).first()
     return locked, posting
 
 
-def _closing_date(document: Document, posting: Posting | None) -> datetime.date | None:
+def closing_date(document: Document, posting: Posting | None) -> datetime.date | None:
     """The posting's own closing date (set when it was published or reopened) while it has not
     passed, or when the posting has closed: reopening an expired posting then asks for a new
     date instead of falling back on the revision's. Otherwise the revision's."""
@@ -377,7 +375,7 @@ def publication_of(posting: Posting) -> Publication:
     """What the careers page adds to the posting's Document (its address, dates, apply link)."""
     site = settings.SITE_URL.rstrip("/")
     return Publication(
-        url=f"{site}{posting.get_absolute_url()}",
+        url=absolute_url(posting.get_absolute_url()),
         identifier=posting.short_id,
         date_posted=timezone.localdate(posting.first_published_at),
         valid_through=posting.closes_on,

@@ -18,6 +18,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from lxml import etree
 
+from jdbuilder.publishing.models import posting_path
+
 ROW_FIELDS: tuple[str, ...] = ("short_id", "slug", "changed_at")
 
 Row = dict[str, Any]
@@ -39,14 +41,12 @@ class PostingSitemap(_OnSite):
     def __init__(self, *, rows: Sequence[Row], site_url: str) -> None:
         super().__init__(site_url)
         self.rows = list(rows)
-        path = reverse("careers:posting", kwargs={"slug": "slugmarker", "short_id": "zzzzzzzz"})
-        self._prefix, self._suffix = path.split("slugmarker-zzzzzzzz")
 
     def items(self) -> list[Row]:
         return self.rows
 
     def location(self, item: Row) -> str:
-        return f"{self._prefix}{item['slug']}-{item['short_id']}{self._suffix}"
+        return posting_path(item["slug"], item["short_id"])
 
     def lastmod(self, item: Row) -> datetime.datetime:
         return item["changed_at"]

@@ -15,7 +15,6 @@ import lxml.html
 import pytest
 
 from jdbuilder.documents.html import render_html
-from jdbuilder.documents.text import requirement_lines
 from jdbuilder.models import JobDescription
 from jdbuilder.vocabulary import EducationLevel
 from tests.factories import POSTING_TEXT_FIELDS, FinalJobDescriptionFactory
@@ -298,14 +297,14 @@ def test_vnu_helper_reports_errors(vnu):
 
 class TestStatedRequirements:
     """The page's terms list says the experience and education the JD states, in the words of
-    the text exports (text.requirement_lines)."""
+    the text exports (Document.stated_requirements)."""
 
     @pytest.mark.parametrize("level", list(EducationLevel))
     def test_each_education_level_is_shown_by_its_label(self, level):
         document = make_document(posting={"education_requirement": level.value})
         items = terms_items(render_html(document))
         assert f"Education: {level.label}" in items
-        assert f"Education: {level.label}" in requirement_lines(document)
+        assert f"Education: {level.label}" in document.stated_requirements
 
     @pytest.mark.parametrize(
         ("years", "words"), [(1, "1 year"), (12, "12 years"), (0, "no prior experience required")]
@@ -313,7 +312,7 @@ class TestStatedRequirements:
     def test_stated_experience(self, years, words):
         document = make_document(posting={"experience_years": years})
         assert f"Experience: {words}" in terms_items(render_html(document))
-        assert requirement_lines(document) == [f"Experience: {words}"]
+        assert document.stated_requirements == [f"Experience: {words}"]
 
     def test_nothing_stated_nothing_shown(self):
         html = render_html(make_document())
