@@ -17,6 +17,7 @@ from roles.models import (
     RoleSkill,
     RoleTask,
     Skill,
+    Task,
     TaskArea,
     Tool,
 )
@@ -53,6 +54,23 @@ class CatalogRows:
                 del self.of_roles[next(iter(self.of_roles))]  # the oldest entry
             rows = self.of_roles[key] = list(load())
         return rows
+
+    def task_skills_of(self, role) -> dict[int, tuple[int, ...]]:
+        """Traceability: each of the role's tasks -> the ids of the skills it exercises (a task
+        that exercises none is absent)."""
+        pairs = self.of_role(
+            "task_skills",
+            role.pk,
+            lambda: (
+                Task.skills.through.objects.filter(task__role_tasks__role=role)
+                .order_by("task_id", "skill_id")
+                .values_list("task_id", "skill_id")
+            ),
+        )
+        exercised: dict[int, tuple[int, ...]] = {}
+        for task_id, skill_id in pairs:
+            exercised[task_id] = (*exercised.get(task_id, ()), skill_id)
+        return exercised
 
     def works_with_of(self, role) -> list[str]:
         return self.of_role(
@@ -131,6 +149,11 @@ class RoleCatalog:
     @cached_property
     def tasks_by_id(self):
         return {rt.task_id: rt.task for rt in self.role_tasks}
+
+    @cached_property
+    def task_skill_ids(self) -> dict[int, tuple[int, ...]]:
+        """Each of the role's tasks -> the skills it exercises (traceability)."""
+        return self.rows.task_skills_of(self.role)
 
     @cached_property
     def role_skills(self) -> list[RoleSkill]:

@@ -72,6 +72,16 @@ class SkillLine:
 
 
 @dataclass(frozen=True)
+class Trace:
+    """One chosen responsibility and the skills the catalog says carrying it out exercises
+    (traceability). A responsibility the manager wrote (`custom`) has none recorded."""
+
+    text: str
+    skills: tuple[str, ...]
+    custom: bool = False
+
+
+@dataclass(frozen=True)
 class Group:
     heading: str
     items: tuple[str, ...]
@@ -188,6 +198,12 @@ class Document:
     education_requirement: str = ""
     months_of_experience: int | None = None
     seniority: str = ""  # the vocabulary.Seniority value seniority_label names
+    # Every responsibility, in document order, with the skills it exercises; None for a revision
+    # issued before the catalog recorded them (the traceability check then says nothing).
+    traces: tuple[Trace, ...] | None = None
+    # The organization's employee count when the JD was built or issued (pay-transparency
+    # thresholds depend on it); None: not known.
+    employee_count: int | None = None
 
     @property
     def skills(self) -> tuple[SkillLine, ...]:

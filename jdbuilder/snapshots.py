@@ -30,6 +30,7 @@ from jdbuilder.document import (
     Office,
     PayBand,
     SkillLine,
+    Trace,
     clean,
 )
 from jdbuilder.drafts import MAX_EXPERIENCE_YEARS, DraftChoices
@@ -64,6 +65,7 @@ def write_snapshot(
     role: Role,
     works_with: Sequence[str],
     chosen: DraftChoices,
+    task_skills: Mapping[int, Sequence[int]],
     areas: Mapping[int, TaskArea],
     levels: Sequence[ProficiencyLevel],
     skills: Mapping[int, Skill],
@@ -72,7 +74,8 @@ def write_snapshot(
 ) -> dict[str, Any]:
     """The snapshot of a draft whose chosen ids name the catalog rows given, with what
     `organization` gives of the company (`OrganizationContent.snapshot_part`: its name, website,
-    colour and logo, the department, the office's address and the pay band).
+    colour and logo, the department, the office's address and the pay band). `task_skills`: each
+    catalog task's exercised skills (traceability), by id.
 
     A skill or level removed from the catalog since it was chosen is left out; a tool removed
     keeps the name it was chosen under.
@@ -87,6 +90,13 @@ def write_snapshot(
                 "area_position": area.position if area else NO_AREA_POSITION,
                 "text": item.text,
                 "custom": item.is_custom,
+                # The skills the catalog says this task exercises, by name (none for the
+                # manager's own responsibilities).
+                "skills": [
+                    skills[pk].name
+                    for pk in (task_skills.get(item.task, ()) if item.task is not None else ())
+                    if pk in skills
+                ],
             }
         )
     skill_lines = []
@@ -131,6 +141,8 @@ def write_snapshot(
         },
         "scale": [level.name for level in levels],
         "responsibilities": responsibilities,
+        # Responsibilities carry the skills they exercise (snapshots before this do not).
+        "traced": True,
         "skills": skill_lines,
         "tools": tool_lines,
         "posting": _posting_texts(chosen),
@@ -199,6 +211,7 @@ def read_snapshot(
         responsibilities=_grouped(
             snapshot["responsibilities"], key="area", value="text", fallback="Other"
         ),
+        traces=_traces(snapshot["responsibilities"]) if snapshot.get("traced") else None,
         required_skills=_skill_lines(snapshot["skills"], required=True),
         nice_to_have_skills=_skill_lines(snapshot["skills"], required=False),
         scale=tuple(snapshot["scale"]),
@@ -225,6 +238,27 @@ def read_snapshot(
         # Snapshots written before these fields existed read as "not stated".
         education_requirement=_education(posting.get("education_requirement")),
         months_of_experience=_months(posting.get("experience_years")),
+        employee_count=_count((snapshot.get("organization") or {}).get("employee_count")),
+    )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _traces(items: list[dict]) -> tuple[Trace, ...]:
+    """Each responsibility with the skills it exercises, in the document's order (that of
+    `_grouped`: by task area, chosen order within one)."""
+    ordered = sorted(
+        enumerate(items), key=lambda pair: (pair[1].get("area_position", NO_AREA_POSITION), pair[0])
+    )
+    return tuple(
+        Trace(
+            text=item["text"],
+            skills=tuple(name for name in item.get("skills", []) if isinstance(name, str)),
+            custom=bool(item.get("custom")),
+        )
+        for _, item in ordered
     )
 
 

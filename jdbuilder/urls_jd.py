@@ -3,7 +3,7 @@ from django.urls import path
 from jdbuilder import compare_views, downloads, views
 from jdbuilder.approvals import share_views
 from jdbuilder.publishing import manage_views
-from jdbuilder.wizard import autosave, offer
+from jdbuilder.wizard import autosave, fixes, offer
 from jdbuilder.wizard.views import JobDescriptionWizard, wizard_preview, wizard_preview_frame
 
 app_name = "jd"
@@ -59,6 +59,7 @@ urlpatterns = [
         wizard_preview_frame,
         name="wizard_preview_frame",
     ),
+    path("<uuid:public_id>/edit/<str:step>/fix/", fixes.apply_fix, name="wizard_fix"),
     path(
         "<uuid:public_id>/edit/<str:step>/autosave/",
         autosave.wizard_autosave,

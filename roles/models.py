@@ -191,7 +191,15 @@ class Task(models.Model):
     area = models.ForeignKey(TaskArea, on_delete=models.PROTECT, related_name="tasks")
     text = models.CharField(max_length=500)
     roles = models.ManyToManyField(Role, through="RoleTask", related_name="tasks", blank=True)
-    history = HistoricalRecords()
+    # Traceability: the skills that carrying out this task exercises. A JD that requires a skill
+    # none of its chosen tasks exercises gets a finding (jdbuilder/checks/traceability.py).
+    skills = models.ManyToManyField(
+        Skill,
+        related_name="tasks",
+        blank=True,
+        help_text="The skills carrying out this task exercises.",
+    )
+    history = HistoricalRecords(m2m_fields=[skills])
 
     class Meta:
         ordering = ["area__position", "text"]
@@ -258,6 +266,59 @@ class Tool(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class QuestionKind(models.TextChoices):
+    QUESTION = "question", "Question"
+    EXERCISE = "exercise", "Exercise"
+
+
+class InterviewQuestionQuerySet(models.QuerySet):
+    def for_skills(self, skill_ids: Iterable[int]) -> InterviewQuestionQuerySet:
+        """The questions of `skill_ids`, every level, in the order a kit lists them."""
+        return self.filter(skill_id__in=list(skill_ids)).order_by(
+            "skill_id", "level__rank", "position", "pk"
+        )
+
+
+class InterviewQuestion(models.Model):
+    """One question or exercise of the interview question bank: for one skill at one level, with
+    what a strong answer shows. An interview kit (jdbuilder/kits) lists the questions of each
+    skill of a JD at the level the JD asks for."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="interview_questions")
+    # PROTECT: a level with questions stays on the scale, as with a role's default levels.
+    level = models.ForeignKey(ProficiencyLevel, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=QuestionKind, default=QuestionKind.QUESTION)
+    text = models.TextField(max_length=1000, help_text="What the interviewer asks or sets.")
+    strong_answer = models.TextField(
+        "what a strong answer shows",
+        max_length=1000,
+        help_text="What the interviewer listens for at this level.",
+    )
+    position = models.PositiveSmallIntegerField(default=1, help_text="Order within the level.")
+    generic = models.BooleanField(
+        default=False,
+        help_text="Written from the generic questions by level (O*NET import): edit it to be "
+        "about this skill, then untick.",
+    )
+    history = HistoricalRecords()
+
+    objects = InterviewQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["skill__name", "level__rank", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["skill", "level", "text"], name="unique_question_per_skill_level"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.level}): {self.text[:60]}"
 
 
 # --- Derived rows: the search texts and the catalog version -------------------------------------

@@ -122,6 +122,9 @@ def validate_catalog(data: dict[str, Any]) -> None:
             raise CatalogError(f"tasks[{i}]: unknown task area '{task['area']}'")
         check_roles(task.get("roles", []), f"tasks[{i}]")
         check_roles(task.get("optional_for", []), f"tasks[{i}].optional_for")
+        for slug in task.get("skills", []):
+            if slug not in skills:
+                raise CatalogError(f"tasks[{i}].skills: unknown skill '{slug}'")
     for i, role in enumerate(data["roles"]):
         _require(role, ("slug", "name", "summary"), f"roles[{i}]")
         check_roles(role.get("works_with", []), f"roles[{i}].works_with")
@@ -263,7 +266,7 @@ def _load(data: dict[str, Any], *, overwrite: bool, touched: set[int]) -> LoadRe
         role.tools.clear()
 
     for entry in data["tasks"]:
-        task, _ = _upsert(
+        task, created = _upsert(
             Task,
             {"area": areas[entry["area"]], "text": entry["text"]},
             {},
@@ -271,6 +274,13 @@ def _load(data: dict[str, Any], *, overwrite: bool, touched: set[int]) -> LoadRe
             report=report,
             kind="tasks",
         )
+        # The skills a task exercises are staff's once the task exists (unless overwriting).
+        exercised = [skills[slug] for slug in entry.get("skills", [])]
+        if created or overwrite:
+            task.skills.set(exercised)
+        elif exercised and not task.skills.exists():
+            # A task loaded before the catalog recorded traceability gets the file's skills.
+            task.skills.set(exercised)
         optional = set(entry.get("optional_for", []))
         bulk_create_with_history(
             [

@@ -36,6 +36,7 @@ def take_snapshot(
         role=role,
         works_with=rows.works_with_of(role),
         chosen=chosen,
+        task_skills=rows.task_skills_of(role),
         areas=rows.areas,
         levels=rows.levels,
         skills=rows.skills,

@@ -168,6 +168,7 @@ class OrganizationContent:
             "organization": {
                 "name": org.name if org else "",
                 "website": org.website if org else "",
+                "employee_count": org.employee_count if org else None,
                 "colour": org.brand_colour if org else "",
                 "logo": (
                     {

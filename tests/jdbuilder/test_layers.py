@@ -56,6 +56,11 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.publishing.stamp",
         "jdbuilder.publishing.boards",
         "jdbuilder.publishing.sitemaps",
+        "jdbuilder.kits.kit",
+        "jdbuilder.kits.render",
+        "jdbuilder.insights.charts",
+        "jdbuilder.insights.queries",
+        "jdbuilder.compliance.evaluate",
     ),
     (
         "jdbuilder.services",
@@ -72,6 +77,8 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.publishing.services",
         "jdbuilder.publishing.notify",
         "jdbuilder.publishing.feed_files",
+        "jdbuilder.kits.services",
+        "jdbuilder.wizard.fix_services",
     ),
     (
         "jdbuilder.wizard",
@@ -95,6 +102,9 @@ LAYERS: list[tuple[str, ...]] = [
         "jdbuilder.compare_views",
         "jdbuilder.publishing",
         "jdbuilder.templatetags.publishing",
+        "jdbuilder.kits",
+        "jdbuilder.insights",
+        "jdbuilder.compliance",
     ),
     (
         "jdbuilder.urls",

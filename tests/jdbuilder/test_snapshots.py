@@ -58,6 +58,7 @@ def snapshot(**changes) -> dict:
         "role": ROLE,
         "works_with": ["Data Analyst"],
         "chosen": chosen,
+        "task_skills": {4: (7, 99)},
         "areas": {1: BUILD, 2: RUN},
         "levels": LEVELS,
         "skills": {7: PYTHON},
@@ -81,11 +82,26 @@ def test_the_snapshot_copies_every_text_from_the_catalog():
         "area_position": NO_AREA_POSITION,
         "text": "Mentor",
         "custom": True,
+        "skills": [],
     }
+    # A catalog task keeps the names of the skills it exercises that are still in the catalog.
+    assert written["responsibilities"][1]["skills"] == ["Python"]
     # A skill gone from the catalog is left out; a tool keeps the catalog's current name.
     assert [s["name"] for s in written["skills"]] == ["Python"]
     assert written["skills"][0]["level_descriptor"] == "advanced work"
     assert [t["name"] for t in written["tools"]] == ["Docker", "Bazel"]
+
+
+def test_reading_traces_each_responsibility_in_document_order():
+    document = read_snapshot(snapshot())
+    assert [(t.text, t.skills, t.custom) for t in document.traces] == [
+        ("Design services", ("Python",), False),
+        ("Keep the lights on", (), True),
+        ("Mentor", (), True),
+    ]
+    # A snapshot from before traceability was recorded has none, so nothing is judged on it.
+    old = {**snapshot(), "traced": False}
+    assert read_snapshot(old).traces is None
 
 
 def test_reading_groups_by_area_in_lifecycle_order_and_labels_the_codes():

@@ -1,0 +1,5 @@
+from django.http import Http404
+
+
+def placeholder(request):  # replaced by the real views
+    raise Http404
