@@ -17,6 +17,11 @@ against whole tokens (or runs of tokens for phrases), never against substrings.
   itself writes there: "work hard, play hard" allows a comma after the first "hard" (and matches
   without it too), "recent graduate" matches "recent\n graduate" and "recent-graduate" but not
   "recent, graduate" or "recent. Graduate" ("digital, native apps" is not "digital native").
+- `variant_spans` matches a phrase the way real ads vary it (the exclusionary check uses it): one
+  adverb may stand between two of its words ("must be able to easily lift", "must be physically
+  able to lift"), a word "..." stands for up to `WINDOW` words of the same sentence ("lift ...
+  #weight" finds "lift boxes of up to 25 kg"), and a word "#weight" or "#number" matches a
+  class of tokens (`CLASSES`: "25kg", "50lbs"; "35"). Plain `phrase_spans` knows none of these.
 """
 
 from __future__ import annotations
@@ -63,7 +68,15 @@ _TOKEN = re.compile(rf"(?:[^\W_]|[{_mark_ranges()}{SOFT_HYPHEN}])+")
 
 
 _PHRASE_SPLIT = re.compile(rf"[\s{re.escape(HYPHENS)}]+")
-_PHRASE_PIECE = re.compile(r"([^\w*]*)((?:[^\W_]|\*)*)([^\w*]*)")
+_PHRASE_PIECE = re.compile(r"([^\w*#]*)(#[a-z]+|(?:[^\W_]|\*)*)([^\w*]*)")
+ANY_WORDS = "..."  # a phrase word: up to WINDOW words of the same sentence (variant_spans only)
+WINDOW = 6
+# Token classes a phrase word "#name" matches (variant_spans and matches): a weight written as
+# one token ("25kg", "50lbs", "22.5" is two tokens and ends in the unit word) and a plain number.
+CLASSES: dict[str, re.Pattern[str]] = {
+    "#number": re.compile(r"\d{1,3}"),
+    "#weight": re.compile(r"\d+(?:lbs?|kgs?|kilos?|kilograms?|pounds?)"),
+}
 _ALWAYS_IN_GAPS = frozenset(HYPHENS + DASHES)
 
 
@@ -172,7 +185,11 @@ def _pattern(pattern: str) -> tuple[str, bool]:
 def matches(pattern: str, key: str) -> bool:
     """Does a normalized token `key` match `pattern` ("lead*" = starts with, "kind" = equals)?"""
     stem, prefix = _pattern(pattern)
-    return key.startswith(stem) if prefix else key == stem
+    if prefix:
+        return key.startswith(stem)
+    if stem[:1] == "#":  # a class; "#" never starts a key, so a plain word is compared at once
+        return CLASSES[stem].fullmatch(key) is not None
+    return key == stem
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,12 @@ def parse_phrase(phrase: str) -> Phrase:
     parts: list[str] = []
     allowed: list[set[str]] = []
     for piece in _PHRASE_SPLIT.split(phrase):
+        if piece == ANY_WORDS:
+            if not parts:
+                raise ValueError(f"a phrase cannot start with {ANY_WORDS!r}: {phrase!r}")
+            parts.append(ANY_WORDS)
+            allowed.append(set())
+            continue
         found = _PHRASE_PIECE.fullmatch(piece)
         if found is None:
             raise ValueError(f"phrase word is not one token: {piece!r} in {phrase!r}")
@@ -203,6 +226,11 @@ def parse_phrase(phrase: str) -> Phrase:
             allowed[-1].update(after)
     if not parts:
         raise ValueError(f"phrase without words: {phrase!r}")
+    if parts[-1] == ANY_WORDS:
+        raise ValueError(f"a phrase cannot end with {ANY_WORDS!r}: {phrase!r}")
+    unknown = [part for part in parts if part.startswith("#") and part not in CLASSES]
+    if unknown:
+        raise ValueError(f"unknown token class {unknown[0]!r} in {phrase!r}")
     return Phrase(tuple(parts), tuple(frozenset(chars) for chars in allowed[:-1]))
 
 
@@ -248,3 +276,112 @@ def covered(text: str, tokens: Sequence[Token], phrases: Sequence[str]) -> set[i
     return {
         k for phrase in phrases for i, j in phrase_spans(text, tokens, phrase) for k in range(i, j)
     }
+
+
+# Words that end in "-ly" but are not adverbs a writer slips into a phrase ("early", "family").
+_NOT_ADVERBS = frozenset(
+    [
+        "only",
+        "early",
+        "daily",
+        "weekly",
+        "monthly",
+        "yearly",
+        "hourly",
+        "quarterly",
+        "family",
+        "elderly",
+        "friendly",
+        "likely",
+        "supply",
+        "apply",
+        "reply",
+        "italy",
+        "july",
+        "assembly",
+        "anomaly",
+    ]
+)
+_ADVERBS = frozenset(
+    [
+        "very",
+        "also",
+        "always",
+        "often",
+        "still",
+        "even",
+        "just",
+        "quite",
+        "fully",
+        "truly",
+        "really",
+    ]
+)
+# What may stand between the words "..." skips: anything but the end of a sentence.
+# (A gap is always followed by a token, so a "." at its very end is inside "22.5" or "e.g.x".)
+_SENTENCE_END = re.compile(r"[.!?;:]\s|[!?;\n]")
+
+
+def is_adverb(key: str) -> bool:
+    """A word that can be inserted into a phrase without changing what it asks for: "-ly" words
+    ("easily", "highly", "physically") and a few common adverbs ("very", "always")."""
+    if key in _ADVERBS:
+        return True
+    return len(key) >= 5 and key.endswith("ly") and key not in _NOT_ADVERBS
+
+
+def variant_spans(text: str, tokens: Sequence[Token], phrase: str) -> list[tuple[int, int]]:
+    """Token index ranges [i, j) where `phrase` occurs, allowing one adverb between two of its
+    words, "..." for up to WINDOW words of one sentence and "#class" words (module docstring).
+    Each start gives its shortest occurrence; ascending order."""
+    parsed = parse_phrase(phrase)
+    first = parsed.parts[0]
+    if isinstance(tokens, Tokens):
+        candidates: Sequence[int] = tokens.starts(first)
+    else:
+        candidates = [i for i, token in enumerate(tokens) if matches(first, token.key)]
+    spans = []
+    for i in candidates:
+        end = _rest(text, tokens, parsed, 1, i, False)
+        if end is not None:
+            spans.append((i, end))
+    return spans
+
+
+def _rest(
+    text: str, tokens: Sequence[Token], parsed: Phrase, k: int, last: int, skipped: bool
+) -> int | None:
+    """The end (exclusive) of the shortest match of parts[k:] right after token `last`."""
+    parts = parsed.parts
+    if k == len(parts):
+        return last + 1
+    if parts[k] == ANY_WORDS:  # never last: parse_phrase refuses it
+        for t in range(last + 1, min(last + 2 + WINDOW, len(tokens))):
+            if _SENTENCE_END.search(text[tokens[t - 1].end : tokens[t].start]):
+                return None
+            if matches(parts[k + 1], tokens[t].key):
+                end = _rest(text, tokens, parsed, k + 2, t, skipped)
+                if end is not None:
+                    return end
+        return None
+    allowed = parsed.allowed[k - 1]
+    t = last + 1
+    if t >= len(tokens):
+        return None
+    if matches(parts[k], tokens[t].key) and _gap_ok(
+        text[tokens[last].end : tokens[t].start], allowed
+    ):
+        end = _rest(text, tokens, parsed, k + 1, t, skipped)
+        if end is not None:
+            return end
+    # One adverb between two words of the phrase, at most once per occurrence.
+    if (
+        not skipped
+        and t + 1 < len(tokens)
+        and is_adverb(tokens[t].key)
+        and matches(parts[k], tokens[t + 1].key)
+        and _gap_ok(text[tokens[last].end : tokens[t].start], allowed)
+        and _gap_ok(text[tokens[t].end : tokens[t + 1].start], frozenset())
+    ):
+        return _rest(text, tokens, parsed, k + 1, t + 1, True)
+    return None

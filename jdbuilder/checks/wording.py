@@ -5,10 +5,22 @@ The paper found that job ads worded with more masculine-coded words (agentic: "c
 feminine-coded wording hardly affects men. So the check counts the coded words a manager wrote,
 gives a verdict from the difference, and warns only when the wording leans masculine.
 
-Verdict from d = masculine - feminine occurrences (after the false friends in the data file):
-d >= 3 strongly masculine, d in 1..2 masculine, d = 0 neutral, d in -2..-1 feminine,
-d <= -3 strongly feminine. Occurrences, not distinct words: repeating "lead" three times weighs
-like three words, as in the paper's counts.
+Verdict from d = masculine - feminine occurrences (after the false friends in the data file),
+scaled by the length of the text: the paper measures gendered wording as a proportion of an ad's
+words, not a count, so the lean is d per 1,000 words of the texts checked (at least
+`[scoring] min_words` words, so a three-line draft is not read as a dense ad). The verdict is
+masculine when d >= 2 and the lean is at least 10 per 1,000 (1 % of the words), strongly
+masculine when d >= 3 and at least 20 per 1,000; the same for feminine; otherwise neutral. So a
+600-word ad with one "competitive" reads neutral, and a 100-word text with four masculine words
+strongly masculine. Occurrences, not distinct words: repeating "lead" three times weighs like
+three words, as in the paper's counts. The figures are in `[scoring]` of the data file.
+
+False friends: a word a stem catches is not counted where it names the work rather than the
+person. Decided per occurrence by the words around it: the word itself (`tokens`), a phrase it is
+part of (`phrases`), the word right before it (`before`: "data-driven", "armed forces") or the
+head noun it modifies or its object, one of the next two words after a determiner (`after`:
+"aggressive caching", "dominates the runtime", "competitive salary"). So "an aggressive engineer
+who likes aggressive caching" still counts the first "aggressive".
 
 Findings:
 - one verdict finding (kind "gender-coded", data["verdict"]): a WARNING whose places are every
@@ -31,6 +43,8 @@ from typing import Any
 from jdbuilder.checks.findings import Finding, Place, Severity, text_fields
 from jdbuilder.checks.tokens import (
     CACHED_TEXT_MAX,
+    DASHES,
+    HYPHENS,
     Token,
     compounds,
     covered,
@@ -46,7 +60,6 @@ MASCULINE, FEMININE = "masculine", "feminine"
 STRONGLY_MASCULINE = "strongly masculine"
 NEUTRAL = "neutral"
 STRONGLY_FEMININE = "strongly feminine"
-STRONG = 3  # |masculine - feminine| from which the lean is "strong"
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,8 @@ class FalseFriends:
 
     tokens: tuple[str, ...] = ()  # patterns for the matched word itself
     phrases: tuple[str, ...] = ()  # the matched word does not count inside these
+    before: tuple[str, ...] = ()  # ... nor right after one of these words
+    after: tuple[str, ...] = ()  # ... nor before one of these (its head noun or object)
     reason: str = ""
 
 
@@ -64,6 +79,19 @@ class WordLists:
     stems: dict[str, tuple[str, ...]]  # "masculine"/"feminine" -> stems in the paper's order
     exceptions: dict[str, FalseFriends]  # stem -> its false friends
     alternatives: dict[str, tuple[str, ...]]  # masculine stem -> neutral wording
+    scoring: Scoring
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How the lean is read from the counts and the length (the data file's `[scoring]`)."""
+
+    per: int = 1000  # the lean is counted per this many words
+    min_words: int = 100  # shorter texts are read as this long
+    lean: float = 10.0  # per `per` words: from here the wording leans
+    strong: float = 20.0  # ... and from here it leans strongly
+    lean_count: int = 2  # and at least this many more words of one side
+    strong_count: int = 3
 
 
 @cache
@@ -76,11 +104,14 @@ def word_lists() -> WordLists:
             stem: FalseFriends(
                 tokens=tuple(entry.get("tokens", ())),
                 phrases=tuple(entry.get("phrases", ())),
+                before=tuple(entry.get("before", ())),
+                after=tuple(entry.get("after", ())),
                 reason=entry.get("reason", "").strip(),
             )
             for stem, entry in data.get("exceptions", {}).items()
         },
         alternatives={stem: tuple(words) for stem, words in data["alternatives"].items()},
+        scoring=Scoring(**data.get("scoring", {})),
     )
 
 
@@ -91,17 +122,28 @@ class Match:
     place: Place
 
 
-def verdict(masculine: int, feminine: int) -> str:
+def lean(masculine: int, feminine: int, words: int) -> float:
+    """More masculine than feminine words per `Scoring.per` words (negative: feminine), over
+    at least `Scoring.min_words` words."""
+    scoring = word_lists().scoring
+    return (masculine - feminine) * scoring.per / max(words, scoring.min_words, 1)
+
+
+def verdict(masculine: int, feminine: int, words: int = 0) -> str:
+    """The lean of a text of `words` words with these counts (module docstring)."""
+    scoring = word_lists().scoring
     difference = masculine - feminine
-    if difference >= STRONG:
-        return STRONGLY_MASCULINE
+    rate = abs(lean(masculine, feminine, words))
+    size = abs(difference)
+    if size >= scoring.strong_count and rate >= scoring.strong:
+        strength = "strong"
+    elif size >= scoring.lean_count and rate >= scoring.lean:
+        strength = "lean"
+    else:
+        return NEUTRAL
     if difference > 0:
-        return MASCULINE
-    if difference <= -STRONG:
-        return STRONGLY_FEMININE
-    if difference < 0:
-        return FEMININE
-    return NEUTRAL
+        return STRONGLY_MASCULINE if strength == "strong" else MASCULINE
+    return STRONGLY_FEMININE if strength == "strong" else FEMININE
 
 
 @lru_cache(maxsize=8192)  # the same words recur across fields and documents
@@ -122,7 +164,47 @@ def _excused(stem: str, key: str, span: range, phrase_cover: _PhraseCover) -> bo
         return False
     if any(matches(pattern, key) for pattern in rule.tokens):
         return True
+    if rule.before or rule.after:
+        text, tokens = phrase_cover.text, phrase_cover.tokens
+        if rule.before and _word_before(text, tokens, span.start, rule.before):
+            return True
+        if rule.after and _head_after(text, tokens, span.stop, rule.after):
+            return True
     return any(k in phrase_cover.get(stem) for k in span)
+
+
+# Words skipped before the head noun or the object: "dominates the runtime", "a competitive and
+# fair salary" is not needed; "competitive base salary" is one modifier, within the window.
+_DETERMINERS = frozenset(
+    ["the", "a", "an", "our", "its", "their", "your", "this", "that", "these", "those", "all"]
+)
+_HEAD_WINDOW = 2  # the head noun is the next word, or the one after a single modifier
+_LINKS = frozenset(" \t\n/" + HYPHENS + DASHES)  # gaps inside one noun phrase; not , . ; :
+
+
+def _linked(text: str, before: Token, after: Token) -> bool:
+    return all(char in _LINKS or char.isspace() for char in text[before.end : after.start])
+
+
+def _word_before(text: str, tokens: Sequence[Token], i: int, patterns: tuple[str, ...]) -> bool:
+    """Is the word right before token `i`, in the same phrase, one of `patterns`?"""
+    if i == 0 or not _linked(text, tokens[i - 1], tokens[i]):
+        return False
+    return any(matches(pattern, tokens[i - 1].key) for pattern in patterns)
+
+
+def _head_after(text: str, tokens: Sequence[Token], j: int, patterns: tuple[str, ...]) -> bool:
+    """Is one of the next `_HEAD_WINDOW` words after token `j - 1` (determiners skipped, not past
+    punctuation) one of `patterns`: the noun the word modifies or the object of the verb."""
+    seen, k = 0, j
+    while k < len(tokens) and seen < _HEAD_WINDOW and _linked(text, tokens[k - 1], tokens[k]):
+        key = tokens[k].key
+        if key not in _DETERMINERS:
+            if any(matches(pattern, key) for pattern in patterns):
+                return True
+            seen += 1
+        k += 1
+    return False
 
 
 class _PhraseCover:
@@ -233,26 +315,35 @@ def _word_finding(side: str, stem: str, occurrences: list[Match]) -> Finding:
     )
 
 
-def _verdict_finding(found: list[Match]) -> Finding:
+def _verdict_finding(found: list[Match], words: int) -> Finding:
     masculine = [m for m in found if m.side == MASCULINE]
     feminine = [m for m in found if m.side == FEMININE]
-    lean = verdict(len(masculine), len(feminine))
-    counts = f"{len(masculine)} masculine-coded and {len(feminine)} feminine-coded words"
+    scoring = word_lists().scoring
+    reading = verdict(len(masculine), len(feminine), words)
+    per_1000 = round(lean(len(masculine), len(feminine), words), 1)
+    counts = (
+        f"{len(masculine)} masculine-coded and {len(feminine)} feminine-coded words "
+        f"in {words} words"
+    )
     data = {
-        "verdict": lean,
+        "verdict": reading,
         "masculine": len(masculine),
         "feminine": len(feminine),
         "difference": len(masculine) - len(feminine),
+        "words": words,
+        "lean_per_1000": per_1000,
+        "thresholds": {"lean": scoring.lean, "strong": scoring.strong, "per": scoring.per},
         "masculine_words": _distinct([m.place.text for m in masculine]),
         "feminine_words": _distinct([m.place.text for m in feminine]),
         "source": "Gaucher, Friesen & Kay (2011), doi:10.1037/a0022530",
     }
-    if lean in (MASCULINE, STRONGLY_MASCULINE):
+    if reading in (MASCULINE, STRONGLY_MASCULINE):
         return Finding(
             kind=KIND,
             severity=Severity.WARNING,
             message=(
-                f"The wording reads {lean} ({counts}). Masculine-coded job ads are less "
+                f"The wording reads {reading} ({counts}: {abs(per_1000):g} more masculine "
+                f"than feminine per {scoring.per:,}). Masculine-coded job ads are less "
                 "appealing to women (Gaucher, Friesen & Kay, 2011)."
             ),
             places=tuple(m.place for m in masculine),
@@ -265,12 +356,14 @@ def _verdict_finding(found: list[Match]) -> Finding:
         )
     if not found:
         message = "The wording reads neutral: no gender-coded words."
-    elif lean == NEUTRAL:
-        message = f"The wording reads neutral ({counts})."
+    elif reading == NEUTRAL:
+        message = f"The wording reads neutral ({counts}): too few to make a lean."
+        if len(masculine) == len(feminine):
+            message = f"The wording reads neutral ({counts}): they balance."
     else:
         message = (
-            f"The wording reads {lean} ({counts}). Feminine-coded wording does not make a job "
-            "less appealing to men; no change needed."
+            f"The wording reads {reading} ({counts}). Feminine-coded wording does not make a "
+            "job less appealing to men; no change needed."
         )
     return Finding(kind=KIND, severity=Severity.INFO, message=message, data=data)
 
@@ -279,10 +372,14 @@ def check(document: Document) -> list[Finding]:
     # The word lists are English research; other languages would only produce noise.
     if not document.language.lower().startswith("en"):
         return []
-    found = [m for field in text_fields(document) for m in find(field.key, field.text)]
+    fields = list(text_fields(document))
+    found = [m for field in fields for m in find(field.key, field.text)]
+    # The length the lean is measured against: the words of the same texts the coded words
+    # are counted in (tokens, as the matching sees them; the tokens are cached for `find`).
+    words = sum(len(tokens_of(field.text)) for field in fields)
     families: dict[tuple[str, str], list[Match]] = {}
     for m in found:
         families.setdefault((m.side, m.stem), []).append(m)
-    return [_verdict_finding(found)] + [
+    return [_verdict_finding(found, words)] + [
         _word_finding(side, stem, group) for (side, stem), group in families.items()
     ]

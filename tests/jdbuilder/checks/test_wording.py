@@ -86,7 +86,7 @@ class TestData:
         for stem, rule in self.lists.exceptions.items():
             assert stem in every, stem
             assert rule.reason, stem
-            assert rule.tokens or rule.phrases, stem
+            assert rule.tokens or rule.phrases or rule.before or rule.after, stem
             for pattern in rule.tokens:
                 # A token exception only makes sense for words the stem would catch.
                 assert matches(stem, pattern.rstrip("*")), (stem, pattern)
@@ -112,11 +112,18 @@ class TestData:
         data = tomllib.loads(wording.DATA.read_text(encoding="utf-8"))
         assert set(data) == {
             "source",
+            "scoring",
             "masculine",
             "feminine",
             "exceptions",
             "alternatives",
         }
+        # Every exception key is one wording.py reads: a misspelt "afer" would do nothing.
+        for stem, entry in data["exceptions"].items():
+            assert set(entry) <= {"tokens", "phrases", "before", "after", "reason"}, stem
+        assert set(data["scoring"]) == {
+            "per", "min_words", "lean", "strong", "lean_count", "strong_count"
+        }  # fmt: skip
 
 
 class TestMatching:
@@ -203,7 +210,8 @@ FALSE_FRIENDS = [
     ("You are responsible for releases; responsibilities include on-call. Respond to incidents "
      "and own the response.", "A responsive teammate"),
     ("Data Analyst: analysis, analyses and analytics", "analytical; analyze results"),
-    ("competent, competence, competency, competencies", "a competitive salary; compete"),
+    ("competent, competence, competency, competencies; a competitive salary",
+     "a competitive team; compete"),
     ("manage dependencies; depending on the team", "dependable; we depend on you"),
     ("review each commit; small commits; the hiring committee", "commitment; committed"),
     ("customer support, technical support, a support engineer, support tickets",
@@ -239,16 +247,21 @@ def test_false_friend_phrases_only_excuse_their_own_words():
 
 
 class TestVerdict:
+    # Short texts (the default 0 words is read as the 100-word minimum): one coded word is never
+    # a lean; two more of one side is, three more is a strong one. Scaling with the length is in
+    # test_wording_scaling.py.
     @pytest.mark.parametrize(
         "masculine, feminine, expected",
         [
             (0, 0, "neutral"),
             (2, 2, "neutral"),
-            (1, 0, "masculine"),
+            (1, 0, "neutral"),  # one word is not a pattern
+            (2, 0, "masculine"),
             (4, 2, "masculine"),
             (3, 0, "strongly masculine"),
             (7, 1, "strongly masculine"),
-            (0, 1, "feminine"),
+            (0, 1, "neutral"),
+            (0, 2, "feminine"),
             (1, 3, "feminine"),
             (0, 3, "strongly feminine"),
             (2, 9, "strongly feminine"),

@@ -61,7 +61,7 @@ def troubled(manager, catalog):
             "applicant_location": "United States",
             "salary_min": None,
             "salary_max": None,
-            "benefits": "Competitive pay\nA young, energetic team",
+            "benefits": "Competitive people\nA young, energetic team",
             "equal_opportunity": "We welcome digital natives.",
             "how_to_apply": "Ninjas, apply with your CV.",
         },
