@@ -5,12 +5,15 @@ from django.views.generic import RedirectView
 
 from jdbuilder import health
 from jdbuilder.accounts import AdminSignInForm, SignInForm
+from jdbuilder.compliance import admin as compliance_admin
 from jdbuilder.publishing import feeds
 
 admin.site.site_header = "JD Builder administration"
 admin.site.site_title = "JD Builder admin"
 admin.site.index_title = "Catalog and accounts"
 admin.site.login_form = AdminSignInForm
+# The index links the pay-transparency rules (read-only, from their data file).
+admin.site.index_template = "admin/compliance/index.html"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -37,5 +40,8 @@ urlpatterns = [
     path("compliance/", include("jdbuilder.compliance.urls")),
     path("sitemap.xml", feeds.sitemap, name="sitemap"),
     path("robots.txt", feeds.robots, name="robots"),
+    path(
+        "admin/compliance/pay-rules/", compliance_admin.pay_rules_view, name="admin_pay_rules"
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -1,193 +1,288 @@
-"""Pay transparency: no pay range, a range the law requires, a range too wide to inform.
+"""Pay transparency: the laws that apply to a posting (data/pay_transparency.toml), and ranges
+too wide to inform.
 
-Severity:
-- No range, and the job's location or (for remote jobs) where applicants may live falls in a
-  jurisdiction that requires a range in postings: ERROR naming the jurisdiction and its law.
-- No range otherwise: WARNING (candidates skip postings without pay).
+`evaluate_rules(document, on=...)` lists every jurisdiction whose rule is in force on that day
+and that the posting reaches, whether the rule applies (employer size, remote roles, a pay
+exemption) and whether the posting passes it; the compliance page shows them all. `check()`
+turns them into findings:
+
+- No range where an applicable rule asks for one: one ERROR naming each jurisdiction and law.
+- No range otherwise: WARNING (candidates skip postings without pay), unless an EU state only
+  asks for pay before the interview, which is a WARNING reminder of its own.
+- A range wider than a rule's cap (Ontario: CAD 50,000): ERROR per jurisdiction; a cap in
+  another currency than the range: WARNING (cannot compare).
+- A gendered title ("Salesman") where the rule asks for gender-neutral titles: ERROR.
+- No benefits listed where the rule asks for them: WARNING.
 - A range whose maximum is more than twice its minimum: WARNING.
 
-Locations are read with the rules in data/pay_transparency.toml (see its comments). Decisions:
-- The job's own location always counts, remote or not: a remote job run from a New York office
-  or one that could be done in Colorado is covered there.
-- For remote jobs, "where applicants may live" also counts. "United States", "US", "USA",
-  "North America", "Worldwide" and the like reach every listed jurisdiction, so a remote job open
-  across the US without a range is an ERROR: Colorado's law, for one, covers remote jobs that
-  could be done in Colorado. A listed state named there ("Colorado or Utah") counts too. For
-  jobs that are not remote the field is not shown in the posting and is ignored.
-- "Washington" alone is Washington State; "Washington, DC" and "District of Columbia" are DC.
-  "New York" alone is New York State (whose law covers the city as well); "New York, NY", "NYC",
-  "Manhattan", "Brooklyn" are New York City and New York State.
-- A namesake is no match: a pattern inside an `elsewhere` entry ("Boulder City"), or a city
-  followed by another state ("Washington, PA", "Manhattan, Kansas", "Denver, PA").
-- ", CA" is California unless the location also names Canada or a Canadian province or city
-  ("Toronto, CA"); "Ontario, CA" (a California city) is therefore read as Canada, a missed
-  ERROR that still leaves the WARNING for a missing range.
-- Employer-size thresholds differ by law and are unknown here, so the check asks every employer.
+Where the posting is: the office's structured address first, then the location text; for remote
+jobs also where applicants may live (`applicant_location`), which reaches every jurisdiction in
+or around the places it names ("United States" reaches all the US ones, "Colorado or Utah"
+Colorado) unless the rule does not cover remote roles. The posting's date is
+`document.date_posted` (today for a draft); the employer's size is `document.employee_count`,
+and an unknown count is treated as covered, which the messages say.
 
-Places: the location is not one of `text_fields`; its places use field "location" (and
-"applicant_location" for the remote case) with offsets into `document.location`
-(`document.applicant_location`).
+Places: the location's places use field "location" (and "applicant_location"), with offsets into
+`document.location` (`document.applicant_location`); a gendered title's use field "title".
 """
 
 from __future__ import annotations
 
+import datetime
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
+
+from django.utils import timezone
 
 from jdbuilder.checks.findings import Finding, Place, Severity
-from jdbuilder.document import Document
+from jdbuilder.checks.pay_rules import (
+    DATA,
+    DISCLOSE,
+    Jurisdiction,
+    Money,
+    PayRules,
+    PlaceMatch,
+    Rule,
+    pay_rules,
+)
+from jdbuilder.document import Compensation, Document
 
-DATA = Path(__file__).parent / "data" / "pay_transparency.toml"
+__all__ = ["DATA", "KIND", "RuleResult", "check", "evaluate_rules"]
+
 KIND = "pay"
 MAX_RATIO = Decimal(2)  # a maximum above twice the minimum tells a candidate little
+# Amounts a period's pay is multiplied by to compare it with a yearly cap (Ontario's is
+# "equivalent to $50,000 per year"): 40 hours a week, 5 days a week, 52 weeks.
+PER_YEAR = {"YEAR": 1, "MONTH": 12, "WEEK": 52, "DAY": 260, "HOUR": 2080}
+
+PASS, FAIL, WARN = "pass", "fail", "warn"
 
 
 @dataclass(frozen=True)
-class Jurisdiction:
-    name: str
-    kind: str  # "state", "city" or "district"
-    law: str
-    home: str  # USPS code of the state it lies in (its own code for states and DC)
+class Problem:
+    """One thing a rule asks for that the posting does not do."""
+
+    code: str  # a DISCLOSE key, or "max_range_width" / "currency"
+    severity: Severity
+    message: str
+    places: tuple[Place, ...] = ()
 
 
 @dataclass(frozen=True)
-class Match:
-    jurisdiction: Jurisdiction | None  # None: a namesake elsewhere, which only hides matches
-    start: int
-    end: int
-
-    def inside(self, other: Match) -> bool:
-        """Strictly inside: `other` covers this match and is longer."""
-        covers = other.start <= self.start and self.end <= other.end
-        return covers and other.end - other.start > self.end - self.start
-
-
-def _words(pattern: str) -> str:
-    """`pattern` as a regex on word boundaries, any run of spaces matching any whitespace."""
-    parts = [r"\s+".join(map(re.escape, part.split())) for part in pattern.split(",")]
-    body = r",\s*".join(parts)
-    return rf"(?<!\w){body}(?!\w)"
-
-
-def _names(patterns: list[str]) -> re.Pattern[str]:
-    longest_first = sorted(patterns, key=len, reverse=True)
-    return re.compile("|".join(_words(p) for p in longest_first), re.IGNORECASE)
-
-
-def _codes(codes: list[str], *, after_comma: bool) -> re.Pattern[str]:
-    """Upper-case tokens (case-sensitive: "co", "us" are words), optionally after a comma."""
-    lead = r",\s*" if after_comma else r"(?<!\w)"
-    return re.compile(rf"{lead}(?P<code>{'|'.join(map(re.escape, codes))})(?!\w)")
+class RuleResult:
+    jurisdiction: Jurisdiction
+    rule: Rule
+    applies: bool
+    passed: bool
+    reason: str
+    verdict: str = PASS  # "pass", "fail", "warn"; "pass" when it does not apply
+    via: str = "location"  # or "applicant_location"
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
-class Rules:
-    jurisdictions: tuple[Jurisdiction, ...]
-    names: tuple[tuple[Jurisdiction, re.Pattern[str]], ...]
-    codes: dict[str, Jurisdiction]
-    code_pattern: re.Pattern[str]
-    elsewhere: re.Pattern[str]
-    canada: tuple[re.Pattern[str], re.Pattern[str]]
-    united_states: tuple[re.Pattern[str], re.Pattern[str]]
-    next_code: re.Pattern[str]  # ", PA" right after a match
-    next_name: re.Pattern[str]  # ", Pennsylvania" right after a match
-    state_codes: dict[str, str]  # lower-case state name -> code
-
-    def find(self, text: str) -> list[Match]:
-        """The listed jurisdictions `text` names, namesakes removed, in text order."""
-        found: list[Match] = []
-        for jurisdiction, pattern in self.names:
-            for m in pattern.finditer(text):
-                if self._followed_by_other_state(text, m, jurisdiction):
-                    continue
-                found.append(Match(jurisdiction, m.start(), m.end()))
-        ca_is_canada = self._names_canada(text)
-        for m in self.code_pattern.finditer(text):
-            if m["code"] == "CA" and ca_is_canada:
-                continue
-            found.append(Match(self.codes[m["code"]], m.start("code"), m.end("code")))
-        found += [Match(None, m.start(), m.end()) for m in self.elsewhere.finditer(text)]
-        # A match inside a longer match is part of that longer name: "Washington" in
-        # "Washington, DC", "New York" in "New York City", "Boulder" in "Boulder City".
-        kept = [
-            m for m in found if m.jurisdiction is not None and not any(m.inside(o) for o in found)
-        ]
-        return sorted(kept, key=lambda m: (m.start, m.end))
-
-    def _followed_by_other_state(
-        self, text: str, match: re.Match[str], jurisdiction: Jurisdiction
-    ) -> bool:
-        """Whether `match` is a namesake town in another state ("Denver, PA", "Manhattan, KS").
-
-        A state's own name ("Washington", "Colorado") is only a town when a code follows
-        ("Washington, PA"): "Washington, Oregon, California" is a list of states.
-        """
-        if code := self.next_code.match(text, match.end()):
-            return code["state"] != jurisdiction.home
-        if " ".join(match[0].split()).lower() in self.state_codes:
-            return False
-        if name := self.next_name.match(text, match.end()):
-            return self.state_codes[" ".join(name["state"].split()).lower()] != jurisdiction.home
-        return False
-
-    def _names_canada(self, text: str) -> bool:
-        names, codes = self.canada
-        return bool(names.search(text) or codes.search(text))
-
-    def reaches_united_states(self, text: str) -> list[tuple[int, int]]:
-        names, codes = self.united_states
-        spans = [m.span() for m in names.finditer(text)]
-        spans += [m.span("code") for m in codes.finditer(text)]
-        return sorted(spans)
+class _Reached:
+    jurisdiction: Jurisdiction
+    via: str
+    matches: tuple[PlaceMatch, ...]
 
 
-@cache
-def rules() -> Rules:
-    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
-    states: dict[str, str] = data["states"]
-    jurisdictions = tuple(
-        Jurisdiction(name=j["name"], kind=j["kind"], law=j["law"], home=j.get("code") or j["state"])
-        for j in data["jurisdictions"]
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _reached(document: Document, rules: PayRules) -> list[_Reached]:
+    """The jurisdictions the posting's places reach, in data order, located ones first."""
+    located: dict[str, list[PlaceMatch]] = {}
+    if document.office is not None:
+        for place in rules.address_places(document.office.address)[:1]:
+            for j in rules.located_in(place):
+                located.setdefault(j.id, [])
+    for match in rules.find(document.location):
+        for j in rules.located_in(match.place):
+            located.setdefault(j.id, []).append(match)
+    applicants: dict[str, list[PlaceMatch]] = {}
+    if document.is_remote and document.applicant_location.strip():
+        for match in rules.find(document.applicant_location):
+            for j in rules.reached_by(match.place):
+                if j.id not in located:
+                    applicants.setdefault(j.id, []).append(match)
+    reached = []
+    for j in rules.jurisdictions:
+        if j.id in located:
+            reached.append(_Reached(j, "location", tuple(located[j.id])))
+        elif j.id in applicants:
+            reached.append(_Reached(j, "applicant_location", tuple(applicants[j.id])))
+    return reached
+
+
+def _yearly(amount: Decimal, pay: Compensation) -> Decimal:
+    return amount * PER_YEAR.get(pay.period, 1)
+
+
+def _exempt(rule: Rule, pay: Compensation | None) -> Money | None:
+    cap = rule.max_pay_exempt
+    if cap is None or pay is None or pay.currency != cap.currency:
+        return None
+    return cap if _yearly(pay.maximum, pay) > cap.amount else None
+
+
+def _title_words(title: str, rules: PayRules) -> list[tuple[int, int, str]]:
+    return [
+        (m.start(), m.end(), m.group())
+        for m in re.finditer(r"[^\W\d_]+", title)
+        if m.group().casefold() in rules.gendered_titles
+    ]
+
+
+def _problems(document: Document, rule: Rule, name: str, rules: PayRules) -> list[Problem]:
+    pay = document.compensation
+    found: list[Problem] = []
+    if "pay_range" in rule.disclose and pay is None:
+        found.append(Problem("pay_range", Severity.ERROR, "the posting gives no pay range"))
+    if "benefits" in rule.disclose and not document.benefits:
+        found.append(
+            Problem("benefits", Severity.WARNING, "the posting does not describe the benefits")
+        )
+    if "pay_before_interview" in rule.disclose and pay is None:
+        found.append(
+            Problem(
+                "pay_before_interview",
+                Severity.WARNING,
+                "the posting gives no pay: the pay or its range must be given before the interview",
+            )
+        )
+    if "pay_before_employment" in rule.disclose and pay is None:
+        found.append(
+            Problem(
+                "pay_before_employment",
+                Severity.INFO,
+                "the posting gives no pay: the pay or its range must be given before "
+                "employment starts",
+            )
+        )
+    if "gender_neutral_title" in rule.disclose:
+        words = _title_words(document.title, rules)
+        if words:
+            neutral = ", ".join(
+                f'"{w}" → "{rules.gendered_titles[w.casefold()]}"' for _, _, w in words
+            )
+            found.append(
+                Problem(
+                    "gender_neutral_title",
+                    Severity.ERROR,
+                    f"the job title is gendered ({neutral}); the law asks for gender-neutral "
+                    "titles",
+                    tuple(Place("title", s, e, w) for s, e, w in words),
+                )
+            )
+    cap = rule.max_range_width
+    if cap is not None and pay is not None:
+        if pay.currency != cap.currency:
+            found.append(
+                Problem(
+                    "currency",
+                    Severity.WARNING,
+                    f"the range is in {pay.currency} and the cap on its width in "
+                    f"{cap.currency} ({cap.text}): the check cannot compare them",
+                )
+            )
+        else:
+            width = _yearly(pay.maximum - pay.minimum, pay)
+            if width > cap.amount:
+                yearly = "" if pay.period == "YEAR" else " a year"
+                found.append(
+                    Problem(
+                        "max_range_width",
+                        Severity.ERROR,
+                        f"the range is {Money(width, pay.currency).text} wide{yearly}; at "
+                        f"most {cap.text}",
+                    )
+                )
+    return found
+
+
+def _size_reason(document: Document, rule: Rule, name: str) -> tuple[bool, str]:
+    if rule.min_employees == 0:
+        return True, f"{name}'s rule applies to every employer."
+    count = document.employee_count
+    if count is None:
+        return True, (
+            f"{name}'s rule applies to employers with {rule.min_employees} or more employees; "
+            "the organization's employee count is not known, so it is treated as covered."
+        )
+    if count < rule.min_employees:
+        return False, (
+            f"{name}'s rule applies to employers with {rule.min_employees} or more employees; "
+            f"the organization has {count}."
+        )
+    return True, f"The organization has {count} employees ({rule.min_employees} or more)."
+
+
+def _result(
+    reached: _Reached, rule: Rule, *, applies: bool, reason: str, problems: tuple[Problem, ...]
+) -> RuleResult:
+    verdict = PASS
+    if any(p.severity == Severity.ERROR for p in problems):
+        verdict = FAIL
+    elif problems:
+        verdict = WARN
+    return RuleResult(
+        jurisdiction=reached.jurisdiction,
+        rule=rule,
+        applies=applies,
+        passed=verdict != FAIL,
+        reason=reason,
+        verdict=verdict,
+        via=reached.via,
+        problems=problems,
     )
-    by_name = {j.name: j for j in jurisdictions}
-    codes = {j["code"]: by_name[j["name"]] for j in data["jurisdictions"] if "code" in j}
-    state_names = sorted(states.values(), key=len, reverse=True)
-    return Rules(
-        jurisdictions=jurisdictions,
-        names=tuple((by_name[j["name"]], _names(j["patterns"])) for j in data["jurisdictions"]),
-        codes=codes,
-        code_pattern=_codes(list(codes), after_comma=True),
-        elsewhere=_names(data["elsewhere"]["patterns"]),
-        canada=(
-            _names(data["canada"]["names"]),
-            _codes(data["canada"]["codes"], after_comma=True),
-        ),
-        united_states=(
-            _names(data["united_states"]["names"]),
-            _codes(data["united_states"]["codes"], after_comma=False),
-        ),
-        # Codes in capitals only ("Washington, in" is no state); names in any case.
-        next_code=re.compile(rf"\s*,\s*(?P<state>{'|'.join(states)})(?!\w)"),
-        next_name=re.compile(
-            rf"\s*,\s*(?P<state>{'|'.join(_words(n) for n in state_names)})", re.IGNORECASE
-        ),
-        state_codes={name.lower(): code for code, name in states.items()},
-    )
 
 
-def jurisdictions_in(text: str) -> tuple[list[Jurisdiction], list[Match]]:
-    """The listed jurisdictions `text` names (a city brings its state), in data order."""
-    r = rules()
-    matches = r.find(text)
-    named = {m.jurisdiction for m in matches if m.jurisdiction is not None}
-    for j in list(named):
-        if j.kind == "city":
-            named.add(r.codes[j.home])
-    return [j for j in r.jurisdictions if j in named], matches
+def evaluate_rules(document: Document, *, on: datetime.date) -> list[RuleResult]:
+    """Every rule in force `on` that the posting's places reach, applicable or not, in the
+    data file's order."""
+    rules = pay_rules()
+    results = []
+    for reached in _reached(document, rules):
+        rule = reached.jurisdiction.rule_on(on)
+        if rule is not None:
+            results.append(_evaluate(document, reached, rule, rules))
+    return results
+
+
+def _evaluate(document: Document, reached: _Reached, rule: Rule, rules: PayRules) -> RuleResult:
+    name = reached.jurisdiction.name
+    if reached.via == "applicant_location" and rule.remote == "not_covered":
+        note = rule.remote_note
+        return _result(reached, rule, applies=False, reason=f"{name}: {note}", problems=())
+    applies, size = _size_reason(document, rule, name)
+    if not applies:
+        return _result(reached, rule, applies=False, reason=size, problems=())
+    exempt = _exempt(rule, document.compensation)
+    if exempt is not None:
+        reason = f"Exempt: the pay goes above {exempt.text} a year, where {name}'s rule stops."
+        return _result(reached, rule, applies=False, reason=reason, problems=())
+    problems = tuple(_problems(document, rule, name, rules))
+    if problems:
+        reason = "; ".join(p.message for p in problems)
+        reason = f"{reason[:1].upper()}{reason[1:]}."
+    else:
+        reason = f"The posting gives what the rule asks for: {', '.join(_asks(rule))}."
+    if document.employee_count is None and rule.min_employees:
+        reason += " (Employee count not known: treated as covered.)"
+    return _result(reached, rule, applies=True, reason=reason, problems=problems)
+
+
+def _asks(rule: Rule) -> list[str]:
+    asks = [DISCLOSE[item] for item in rule.disclose]
+    if rule.max_range_width is not None:
+        asks.append(f"a range at most {rule.max_range_width.text} wide")
+    return asks
+
+
+# ---- Findings ---------------------------------------------------------------------------------
 
 
 def _join(names: list[str]) -> str:
@@ -196,79 +291,129 @@ def _join(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _places(field: str, text: str, spans: list[tuple[int, int]]) -> list[Place]:
-    unique = sorted(set(spans))
-    return [Place(field, start, end, text[start:end]) for start, end in unique]
+def _places(field: str, matches: list[PlaceMatch]) -> list[Place]:
+    unique = sorted({(m.start, m.end, m.text) for m in matches})
+    return [Place(field, start, end, text) for start, end, text in unique]
 
 
-def _missing_range(document: Document) -> Finding:
-    r = rules()
-    at_location, location_matches = jurisdictions_in(document.location)
-    places = _places("location", document.location, [(m.start, m.end) for m in location_matches])
+def _rule_data(result: RuleResult) -> dict[str, str]:
+    return {
+        "jurisdiction": result.jurisdiction.id,
+        "rule": result.rule.effective.isoformat(),
+        "verdict": result.verdict,
+    }
+
+
+def _missing_range(document: Document, failing: list[RuleResult]) -> Finding:
+    at_location = [r for r in failing if r.via == "location"]
+    for_applicants = [r for r in failing if r.via == "applicant_location"]
     parts: list[str] = []
+    places: list[Place] = []
+    rules = pay_rules()
     if at_location:
-        names = [j.name for j in at_location]
-        laws = "; ".join(j.law for j in at_location)
+        names = [r.jurisdiction.name for r in at_location]
+        laws = "; ".join(r.jurisdiction.law.title for r in at_location)
         verb = "requires" if len(names) == 1 else "require"
-        parts.append(
-            f"This job is in {document.location}, and {_join(names)} {verb} job postings to "
-            f"show a pay range ({laws})."
+        where = document.location or (
+            ", ".join(document.office.address.lines) if document.office else ""
         )
-
-    for_applicants: list[Jurisdiction] = []
-    applicants = document.applicant_location
-    if document.is_remote and applicants.strip():
-        us_spans = r.reaches_united_states(applicants)
-        if us_spans:
-            for_applicants = list(r.jurisdictions)
-            examples = ", ".join(j.name for j in r.jurisdictions[:4])
+        parts.append(
+            f"This job is in {where}, and {_join(names)} {verb} job postings to show a pay "
+            f"range ({laws})."
+        )
+        located = [
+            m
+            for r in at_location
+            for m in rules.find(document.location)
+            if r.jurisdiction in rules.located_in(m.place)
+        ]
+        places += _places("location", located)
+    if for_applicants:
+        applicants = document.applicant_location.strip()
+        matches = rules.find(document.applicant_location)
+        broad = any(len(rules.reached_by(m.place)) > 2 for m in matches)
+        names = [r.jurisdiction.name for r in for_applicants]
+        if broad and len(names) > 4:
             parts.append(
-                f'Remote applicants may live in "{applicants.strip()}", which includes places '
-                f"whose laws require a pay range in postings (e.g. {examples} and "
-                f"{len(r.jurisdictions) - 4} more); Colorado's, for one, covers remote jobs that "
-                "could be done there."
+                f'Remote applicants may live in "{applicants}", which includes places whose laws '
+                f"require a pay range in postings (e.g. {', '.join(names[:4])} and "
+                f"{len(names) - 4} more); Colorado's, for one, covers remote jobs that could be "
+                "done there."
             )
-            places += _places("applicant_location", applicants, us_spans)
         else:
-            named, matches = jurisdictions_in(applicants)
-            for_applicants = named
-            if named:
-                laws = "; ".join(j.law for j in named)
-                parts.append(
-                    f"It is open to remote applicants in {_join([j.name for j in named])}, "
-                    f"where the law requires job postings to show a pay range ({laws})."
-                )
-                places += _places(
-                    "applicant_location", applicants, [(m.start, m.end) for m in matches]
-                )
-
-    reached = [j for j in r.jurisdictions if j in at_location or j in for_applicants]
-    if not reached:
-        return Finding(
-            kind=KIND,
-            severity=Severity.WARNING,
-            message=(
-                "The posting gives no pay range. Many candidates skip postings without pay, and "
-                "a growing number of places (such as Colorado, California and New York) require "
-                "one by law."
-            ),
-            suggestion="Add the salary range you expect to pay: a minimum and a maximum.",
-            data={"jurisdictions": []},
+            laws = "; ".join(r.jurisdiction.law.title for r in for_applicants)
+            parts.append(
+                f"It is open to remote applicants in {_join(names)}, where the law requires "
+                f"job postings to show a pay range ({laws})."
+            )
+        reaching = [
+            m
+            for m in matches
+            if any(r.jurisdiction in rules.reached_by(m.place) for r in for_applicants)
+        ]
+        places += _places("applicant_location", reaching)
+    if document.employee_count is None and any(r.rule.min_employees for r in failing):
+        parts.append(
+            "The organization's employee count is not known, so the size thresholds are "
+            "treated as met."
         )
     return Finding(
         kind=KIND,
         severity=Severity.ERROR,
         message=" ".join([*parts, "This posting gives no pay range."]),
         places=tuple(places),
-        suggestion=(
-            "Add the salary range you in good faith expect to pay: a minimum and a maximum."
-        ),
+        suggestion="Add the salary range you in good faith expect to pay: a minimum and a maximum.",
         data={
-            "jurisdictions": [j.name for j in reached],
-            "laws": {j.name: j.law for j in reached},
-            "from_location": [j.name for j in at_location],
-            "from_applicant_location": [j.name for j in for_applicants],
+            "jurisdictions": [r.jurisdiction.name for r in failing],
+            "jurisdiction_ids": [r.jurisdiction.id for r in failing],
+            "laws": {r.jurisdiction.name: r.jurisdiction.law.title for r in failing},
+            "from_location": [r.jurisdiction.name for r in at_location],
+            "from_applicant_location": [r.jurisdiction.name for r in for_applicants],
+            "rules": [_rule_data(r) for r in failing],
+            "employee_count_known": document.employee_count is not None,
         },
+    )
+
+
+def _no_range_warning() -> Finding:
+    return Finding(
+        kind=KIND,
+        severity=Severity.WARNING,
+        message=(
+            "The posting gives no pay range. Many candidates skip postings without pay, and "
+            "a growing number of places (such as Colorado, California and New York) require "
+            "one by law."
+        ),
+        suggestion="Add the salary range you expect to pay: a minimum and a maximum.",
+        data={"jurisdictions": []},
+    )
+
+
+def _rule_finding(result: RuleResult, problem: Problem) -> Finding:
+    j = result.jurisdiction
+    unknown = ""
+    if (
+        problem.severity == Severity.ERROR
+        and result.rule.min_employees
+        and "not known" in (result.reason)
+    ):
+        unknown = " The organization's employee count is not known, so it is treated as covered."
+    suggestions = {
+        "max_range_width": "Narrow the range to the cap, or state one expected amount.",
+        "currency": "State the range in the currency of the place, or check the width by hand.",
+        "gender_neutral_title": "Use the neutral form of the title.",
+        "benefits": "List the main benefits in the posting.",
+        "pay_before_interview": "Add the range, or make sure candidates get it in writing "
+        "before the interview.",
+        "pay_before_employment": "Add the range, or give it in writing before the contract.",
+    }
+    return Finding(
+        kind=KIND,
+        severity=problem.severity,
+        message=f"{j.name}: {problem.message} ({j.law.title}; {j.law.citation}).{unknown}",
+        places=problem.places,
+        suggestion=suggestions.get(problem.code, ""),
+        data={**_rule_data(result), "problem": problem.code},
     )
 
 
@@ -300,7 +445,42 @@ def _wide_range(document: Document) -> Finding | None:
 
 
 def check(document: Document) -> list[Finding]:
+    results = [
+        r for r in evaluate_rules(document, on=document.date_posted or _today()) if r.applies
+    ]
+    findings: list[Finding] = []
     if document.compensation is None:
-        return [_missing_range(document)]
+        failing = [r for r in results if any(p.code == "pay_range" for p in r.problems)]
+        reminded = any(
+            p.code in ("pay_before_interview", "pay_before_employment")
+            for r in results
+            for p in r.problems
+        )
+        if failing:
+            findings.append(_missing_range(document, failing))
+        elif not reminded:
+            findings.append(_no_range_warning())
+    benefits = [r for r in results if any(p.code == "benefits" for p in r.problems)]
+    if benefits:
+        names = [r.jurisdiction.name for r in benefits]
+        findings.append(
+            Finding(
+                kind=KIND,
+                severity=Severity.WARNING,
+                message=(
+                    f"{_join(names)} ask{'s' * (len(names) == 1)} job postings to describe the "
+                    f"benefits ({'; '.join(r.jurisdiction.law.title for r in benefits)}); this "
+                    "posting lists none."
+                ),
+                suggestion="List the main benefits in the posting.",
+                data={"jurisdictions": names, "rules": [_rule_data(r) for r in benefits]},
+            )
+        )
+    for result in results:
+        for problem in result.problems:
+            if problem.code not in ("pay_range", "benefits"):
+                findings.append(_rule_finding(result, problem))
     wide = _wide_range(document)
-    return [wide] if wide else []
+    if wide:
+        findings.append(wide)
+    return findings

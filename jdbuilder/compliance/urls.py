@@ -5,5 +5,6 @@ from jdbuilder.compliance import views
 app_name = "compliance"
 
 urlpatterns = [
-    path("", views.placeholder, name="placeholder"),
+    path("", views.postings, name="postings"),
+    path("postings.csv", views.postings_csv, name="postings_csv"),
 ]

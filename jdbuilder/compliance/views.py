@@ -1,5 +1,69 @@
-from django.http import Http404
+"""The compliance page and its CSV: every open posting with the pay-transparency rules that
+apply to it, pass or fail. For recruiters (who may view every final JD) and staff."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from jdbuilder.checks.pay_rules import pay_rules
+from jdbuilder.compliance.evaluate import CSV_HEADER, csv_rows, open_postings_compliance
+from jdbuilder.exports.spreadsheet import BOM, safe_cell
+from jdbuilder.models import VIEW_FINAL_PERMISSION
+
+PAGE_SIZE = 20
 
 
-def placeholder(request):  # replaced by the real views
-    raise Http404
+def _allowed(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_staff or user.has_perm(VIEW_FINAL_PERMISSION)):
+        raise PermissionDenied
+
+
+@require_safe
+@login_required
+def postings(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    failing_only = request.GET.get("failing") == "1"
+    today = timezone.localdate()
+    rows = open_postings_compliance(on=today, failing_only=failing_only)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rules = pay_rules()
+    context = {
+        "page_obj": page,
+        "rows": page.object_list,
+        "failing_only": failing_only,
+        "query": "failing=1" if failing_only else "",
+        "today": today,
+        "rules_version": rules.version,
+        "rules_updated": rules.updated,
+    }
+    return render(request, "compliance/postings.html", context)
+
+
+@require_safe
+@login_required
+def postings_csv(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    failing_only = request.GET.get("failing") == "1"
+    today = timezone.localdate()
+    rows = open_postings_compliance(on=today, failing_only=failing_only)
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    site = request.build_absolute_uri("/").rstrip("/")
+    for row in csv_rows(rows, site=site):
+        writer.writerow([safe_cell(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"pay-transparency-{today.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
