@@ -2,7 +2,8 @@
 
 Every model keeps its simple-history "History" page. A role's history page also lists the
 changes made to its skills, alternate titles and tasks (roles.history), because curators edit
-those inline on the role and expect to find the edits there.
+those inline on the role and expect to find the edits there. The interview question bank is
+edited on its own pages and inline on each skill; a task's page edits the skills it exercises.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from roles.history import INLINE_HISTORY_LIMIT, role_inline_changes
 from roles.models import (
     AlternateTitle,
+    InterviewQuestion,
     ProficiencyLevel,
     Role,
     RoleSkill,
@@ -106,14 +108,83 @@ class SkillForm(forms.ModelForm):
         return value
 
 
+# Question texts are long: a short textarea keeps the inline's rows readable.
+QUESTION_WIDGETS = {
+    "text": forms.Textarea(attrs={"rows": 3, "cols": 48}),
+    "strong_answer": forms.Textarea(attrs={"rows": 3, "cols": 48}),
+}
+
+
+class InterviewQuestionForm(forms.ModelForm):
+    class Meta:
+        model = InterviewQuestion
+        fields = ["skill", "level", "position", "kind", "text", "strong_answer", "generic"]
+        widgets = QUESTION_WIDGETS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # A generic template's placeholder left in by mistake would reach the kit as "{skill}".
+        for name in ("text", "strong_answer"):
+            if "{skill}" in (cleaned.get(name) or ""):
+                self.add_error(name, "Write the skill's name instead of {skill}.")
+        return cleaned
+
+
+class InterviewQuestionInline(admin.TabularInline):
+    model = InterviewQuestion
+    form = InterviewQuestionForm
+    fields = ["level", "position", "kind", "text", "strong_answer", "generic"]
+    autocomplete_fields = ["level"]
+    extra = 1
+    verbose_name_plural = "interview questions (per level, in order)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InterviewQuestion]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("level")
+            .order_by("level__rank", "position", "pk")
+        )
+
+
 @admin.register(Skill)
 class SkillAdmin(SimpleHistoryAdmin):
     form = SkillForm
-    list_display = ["name", "category", "onet_element_id"]
+    list_display = ["name", "category", "onet_element_id", "question_count"]
     list_filter = ["category"]
+    ordering = ["name"]  # the annotated queryset loses Meta.ordering; pagination needs one
     search_fields = ["name", "onet_element_id"]
     prepopulated_fields = {"slug": ["name"]}
     history_list_display = ["category", "onet_element_id"]
+    inlines = [InterviewQuestionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
+        # One count per skill in the list's own query, not one query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(question_count=Count("interview_questions", distinct=True))
+        )
+
+    @admin.display(description="Interview questions", ordering="question_count")
+    def question_count(self, obj: Skill) -> int:
+        return obj.question_count
+
+
+@admin.register(InterviewQuestion)
+class InterviewQuestionAdmin(SimpleHistoryAdmin):
+    form = InterviewQuestionForm
+    list_display = ["short_text", "skill", "level", "kind", "position", "generic"]
+    list_select_related = ["skill", "level"]
+    list_filter = ["kind", "generic", "level", "skill__category", "skill"]
+    search_fields = ["text", "strong_answer", "skill__name"]
+    autocomplete_fields = ["skill", "level"]
+    ordering = ["skill__name", "level__rank", "position", "pk"]
+    history_list_display = ["skill", "level", "kind", "generic"]
+
+    @admin.display(description="Question or exercise", ordering="text")
+    def short_text(self, obj: InterviewQuestion) -> str:
+        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
 
 
 @admin.register(Role)
@@ -179,12 +250,21 @@ class AlternateTitleAdmin(SimpleHistoryAdmin):
 
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
-    list_display = ["text", "area"]
+    list_display = ["text", "area", "skill_names"]
     list_select_related = ["area"]
-    list_filter = ["area"]
+    list_filter = ["area", "skills"]
     search_fields = ["text"]
     autocomplete_fields = ["area"]
+    # Traceability: the skills this task exercises (jdbuilder/checks read them).
+    filter_horizontal = ["skills"]
     history_list_display = ["area"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
+        return super().get_queryset(request).prefetch_related("skills")
+
+    @admin.display(description="Skills it exercises")
+    def skill_names(self, obj: Task) -> str:
+        return ", ".join(skill.name for skill in obj.skills.all()) or "–"
 
 
 @admin.register(RoleTask)

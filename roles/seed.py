@@ -2,15 +2,14 @@
 
 `read_catalog_file` parses and checks the TOML, raising `CatalogError` naming the place;
 `load_catalog` writes it in one transaction, leaving rows staff already have alone unless told
-to overwrite. `manage.py load_catalog` runs both.
+to overwrite, and with it the interview question bank (roles/data/questions.toml, loaded by
+roles.questions). `manage.py load_catalog` runs both.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,11 @@ from roles.models import (
     TaskArea,
     Tool,
 )
+from roles.questions import load_questions
+from roles.reports import LoadReport
 from roles.sync import catalog_writes
+
+__all__ = ["SEED_CATALOG", "CatalogError", "LoadReport", "load_catalog", "read_catalog_file"]
 
 SEED_CATALOG = Path(__file__).resolve().parent / "data" / "catalog.toml"
 # An O*NET Content Model element's outline position, e.g. "2.A.1.e" (Mathematics).
@@ -39,23 +42,6 @@ ONET_ELEMENT_ID = re.compile(r"[1-9](?:\.[A-Za-z0-9]{1,3}){1,6}")
 
 class CatalogError(ValueError):
     """The catalog file is malformed; the message names the place."""
-
-
-@dataclass
-class LoadReport:
-    """Rows created, updated and kept per kind; the command prints `lines()`."""
-
-    created: Counter = field(default_factory=Counter)
-    kept: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-
-    def lines(self) -> list[str]:
-        kinds = sorted(set(self.created) | set(self.kept) | set(self.updated))
-        return [
-            f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
-            f"{self.kept[kind]} kept as they were"
-            for kind in kinds
-        ]
 
 
 def read_catalog_file(path: Path) -> dict[str, Any]:
@@ -158,17 +144,24 @@ def _upsert(model, lookup: dict, values: dict, *, overwrite: bool, report: LoadR
 
 
 @transaction.atomic
-def load_catalog(*, data: dict[str, Any], overwrite: bool = False) -> LoadReport:
-    """Create the catalog rows of `data` that are missing.
+def load_catalog(
+    *, data: dict[str, Any], overwrite: bool = False, questions: dict[str, Any] | None = None
+) -> LoadReport:
+    """Create the catalog rows of `data` that are missing, then the interview questions of
+    `questions` (a parsed question file, roles.questions), all in one transaction.
 
     Rows that exist are left as staff have them. A role is the unit: a role already in the
     database keeps its titles, skills, tasks, tools and team as they are. With `overwrite`, the
-    file's values replace the stored ones and seeded roles are reset to the file exactly.
+    file's values replace the stored ones and seeded roles are reset to the file exactly, and
+    the question file's skills get exactly its questions.
     """
     validate_catalog(data)
     # One rebuild of the search texts and one version bump for the whole load, at its end.
     with catalog_writes() as touched:
-        return _load(data, overwrite=overwrite, touched=touched)
+        report = _load(data, overwrite=overwrite, touched=touched)
+        if questions is not None:
+            report.merge(load_questions(data=questions, overwrite=overwrite))
+    return report
 
 
 def _load(data: dict[str, Any], *, overwrite: bool, touched: set[int]) -> LoadReport:

@@ -127,7 +127,15 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(_catalog_row_changed, sender=model, dispatch_uid=f"roles-save-{name}")
         post_delete.connect(_catalog_row_changed, sender=model, dispatch_uid=f"roles-del-{name}")
-    for through in (Role.task_areas.through, Role.works_with.through, Tool.roles.through):
+    # A task's skills (traceability) are in every draft's Document, and kept per catalog version
+    # by jdbuilder.catalog. The question bank is in no Document: its edits bump nothing.
+    links = (
+        Role.task_areas.through,
+        Role.works_with.through,
+        Tool.roles.through,
+        Task.skills.through,
+    )
+    for through in links:
         m2m_changed.connect(
             _catalog_links_changed, sender=through, dispatch_uid=f"roles-m2m-{through.__name__}"
         )

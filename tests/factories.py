@@ -348,3 +348,15 @@ class PayBandFactory(factory.django.DjangoModelFactory):
     maximum = 160000
     currency = "USD"
     period = "YEAR"
+
+
+class InterviewQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.InterviewQuestion
+
+    skill = factory.SubFactory(SkillFactory)
+    level = factory.SubFactory(ProficiencyLevelFactory)
+    kind = models.QuestionKind.QUESTION
+    text = factory.Sequence(lambda n: f"Interview question number {n}?")
+    strong_answer = factory.Sequence(lambda n: f"What a strong answer to question {n} shows.")
+    position = 1

@@ -1,7 +1,8 @@
 """The mapping rules from O*NET's values to the catalog's: pure functions, no database.
 
 Importance (1-5) to required / nice to have, a level (0-7) to a step of our scale, a skill name
-to its category, and the keyword heuristics that put a task statement or a tool in a task area.
+to its category, the keyword heuristics that put a task statement or a tool in a task area, and
+the one that finds the O*NET skills a task statement names (traceability).
 docs/onet-import.md explains each rule; a test checks it lists every keyword.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -81,6 +83,58 @@ TOOL_AREA_KEYWORDS: dict[str, tuple[str, ...]] = {
         "administration", "virtual",
     ),
 }
+
+# Traceability: word stems (matched as above) by which a task statement names the activity of an
+# O*NET skill, per Element Name. O*NET links no task to a skill, so this is all the files allow;
+# a statement is linked only to skills its occupation rates (see `skills_named_in`). Stems are
+# kept narrow: a wrong link hides a real "required but no responsibility uses it" finding.
+TASK_SKILL_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "Reading Comprehension": ("read",),
+    "Active Listening": ("interview", "confer with", "consult with", "listen"),
+    "Writing": ("writ", "draft"),
+    "Speaking": ("present", "oral", "speak", "brief"),
+    "Mathematics": ("mathemat", "statistic", "calculat", "quantitative"),
+    "Science": ("scientific analys", "scientific method", "scientific article", "research"),
+    "Critical Thinking": ("critical", "assess"),
+    "Active Learning": ("learn", "emerging", "keep abreast", "stay current"),
+    "Learning Strategies": ("learning strateg", "curricul"),
+    "Monitoring": ("monitor",),
+    "Social Perceptiveness": ("perceptiv", "empath"),
+    "Coordination": ("coordinat", "collaborat"),
+    "Persuasion": ("persuad", "convinc", "advocat", "recommend"),
+    "Negotiation": ("negotiat",),
+    "Instructing": ("instruct", "teach", "train", "mentor", "tutor"),
+    "Service Orientation": ("assist", "help desk", "customer service"),
+    "Complex Problem Solving": ("solv", "resolv", "problem"),
+    "Operations Analysis": ("requirement", "feasibil", "user needs"),
+    "Technology Design": ("design",),
+    "Equipment Selection": ("select equipment", "select tools", "procure", "purchas"),
+    "Installation": ("install",),
+    # Not "program" or "software" alone: "programmers" are people, and using software is not
+    # writing it ("using statistical software").
+    "Programming": (
+        "programming", "computer program", "coding", "code", "script", "existing software",
+        "software system", "develop software", "write software",
+    ),
+    "Operations Monitoring": ("gauge", "dials"),
+    "Operation and Control": ("operate", "load machine"),
+    "Equipment Maintenance": ("maintenance", "lubricat"),
+    "Troubleshooting": ("troubleshoot", "diagnos", "debug", "malfunction", "correct error"),
+    "Repairing": ("repair",),
+    "Quality Control Analysis": ("test", "inspect", "verif", "accuracy", "quality", "validat"),
+    "Judgment and Decision Making": ("decid", "decision", "judg"),
+    "Systems Analysis": (
+        "structured analysis", "flow chart", "work flow", "system capabilit", "system requirement",
+    ),
+    "Systems Evaluation": ("evaluat", "measure outcome", "improve performance"),
+    "Time Management": ("schedul", "deadline", "time and cost", "prioriti"),
+    "Management of Financial Resources": ("budget", "cost", "financ", "expenditur"),
+    "Management of Material Resources": ("supplies", "inventor", "materials"),
+    "Management of Personnel Resources": (
+        "supervise", "supervising", "supervision", "personnel", "hire", "hiring", "recruit",
+        "staffing",
+    ),
+}
 # fmt: on
 DEFAULT_TOOL_AREA = "ai-infrastructure"
 AREA_ORDER = tuple(TASK_AREA_KEYWORDS)  # lifecycle order, for ties
@@ -95,6 +149,7 @@ def _compile(keywords: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]
 
 _TASK_PATTERNS = _compile(TASK_AREA_KEYWORDS)
 _TOOL_PATTERNS = _compile(TOOL_AREA_KEYWORDS)
+_SKILL_PATTERNS = {name.casefold(): p for name, p in _compile(TASK_SKILL_KEYWORDS).items()}
 
 
 def _best_area(text: str, patterns: dict[str, re.Pattern[str]], default: str) -> str:
@@ -142,3 +197,14 @@ def importance_for(importance: Decimal) -> str | None:
     if importance >= NICE_TO_HAVE_FROM:
         return Importance.NICE_TO_HAVE
     return None
+
+
+def skills_named_in(statement: str, rated: Iterable[str]) -> set[str]:
+    """The skills of `rated` (the O*NET element names the occupation rates) whose stems the
+    task statement contains. A skill with no stems (a later release's new one) is never named.
+    """
+    return {
+        name
+        for name in rated
+        if (pattern := _SKILL_PATTERNS.get(name.casefold())) and pattern.search(statement)
+    }

@@ -31,6 +31,8 @@ class ImportReport:
         "tools",
         "tool links",
         "task area links",
+        "task skill links",
+        "interview questions",
     )
 
     def counts(self) -> dict[str, dict[str, int]]:

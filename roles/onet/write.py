@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from roles.models import (
     AlternateTitle,
+    InterviewQuestion,
     ProficiencyLevel,
     Role,
     RoleSkill,
@@ -28,9 +29,16 @@ from roles.models import (
 )
 from roles.onet.attribution import ONET_SOURCE
 from roles.onet.files import OPTIONAL_FILES, Occupation, OnetError, Release
-from roles.onet.mapping import AREA_ORDER, skill_category_for, task_area_for, tool_area_for
+from roles.onet.mapping import (
+    AREA_ORDER,
+    skill_category_for,
+    skills_named_in,
+    task_area_for,
+    tool_area_for,
+)
 from roles.onet.plan import RolePlan, plan_roles, unique_slug
 from roles.onet.report import ImportReport
+from roles.questions import generic_question_rows
 from roles.sync import catalog_writes
 
 CHANGE_REASON = "O*NET import"
@@ -73,7 +81,8 @@ class _Importer:
             raise OnetError(
                 f"task areas {', '.join(missing)} are missing: run `manage.py load_catalog` first"
             )
-        self.levels = list(ProficiencyLevel.objects.order_by("rank").values_list("pk", flat=True))
+        self.level_rows = list(ProficiencyLevel.objects.order_by("rank"))
+        self.levels = [level.pk for level in self.level_rows]
         if not self.levels:
             raise OnetError("no proficiency levels: run `manage.py load_catalog` first")
 
@@ -110,7 +119,62 @@ class _Importer:
         self.bulk_update(filled, Skill, ["onet_element_id"], "skills")
         self.report.kept["skills"] += len(self.release.skill_names) - len(new) - len(filled)
         existing.update({skill.name.casefold(): skill for skill in new})
+        self.skill_rows = [existing[name.casefold()] for name in self.release.skill_names]
         return {name: existing[name.casefold()].pk for name in self.release.skill_names}
+
+    def ensure_questions(self) -> None:
+        """The generic interview questions by level (roles.questions) for every skill of the
+        release that has no questions yet, at every level of the scale: one query to find them,
+        bulk inserts to write them. A skill with questions (the seed's Mathematics, or one
+        staff wrote questions for) is left as it is."""
+        ids = [skill.pk for skill in self.skill_rows]
+        # One skill id per question: a few hundred at most, and "kept" counts the questions.
+        owners = list(
+            InterviewQuestion.objects.filter(skill_id__in=ids).values_list("skill_id", flat=True)
+        )
+        asked = set(owners)
+        unasked = [skill for skill in self.skill_rows if skill.pk not in asked]
+        rows = generic_question_rows(unasked, self.level_rows)
+        self.bulk_create(rows, InterviewQuestion, "interview questions")
+        self.report.kept["interview questions"] += len(owners)
+
+    def link_task_skills(
+        self, plans: list[RolePlan], tasks: dict[tuple[int, str], int], skills: dict[str, int]
+    ) -> None:
+        """Traceability: link each task statement of the mirrored occupations to the skills it
+        names (`roles.onet.mapping.skills_named_in`), among those its occupation rates (the ones
+        that become role skills). A task shared by several occupations gets the union.
+
+        Only tasks with no skill links yet are written, as the seed loader does: links on a
+        task are staff's once it has any, and a rerun adds nothing. One query per chunk to find
+        the linked tasks, then bulk inserts into the through table (no per-row history, like the
+        other links the import writes)."""
+        steps = len(self.levels)
+        wanted: dict[int, set[int]] = defaultdict(set)
+        for plan in plans:
+            rated = [
+                name
+                for name, rating in plan.occupation.skills.items()
+                if rating.mapped(steps) is not None
+            ]
+            for text in plan.occupation.tasks:
+                named = skills_named_in(text, rated)
+                if named:
+                    wanted[tasks[(self.area_of(text), text)]] |= {skills[n] for n in named}
+        through = Task.skills.through
+        linked: set[int] = set()
+        for chunk in _chunks(sorted(wanted), IDS_PER_QUERY):
+            linked.update(
+                through.objects.filter(task_id__in=chunk).values_list("task_id", flat=True)
+            )
+        new = [
+            through(task_id=task, skill_id=skill)
+            for task in sorted(wanted.keys() - linked)
+            for skill in sorted(wanted[task])
+        ]
+        through.objects.bulk_create(new)
+        self.report.created["task skill links"] += len(new)
+        self.report.kept["task skill links"] += sum(len(wanted[task]) for task in linked)
 
     def ensure_tasks(self, plans: list[RolePlan]) -> dict[tuple[int, str], int]:
         tasks = {
@@ -183,8 +247,9 @@ class _Importer:
         simple-history writes one history row per post_delete: 12,600 queries for 12,400 rows.
         A plain DELETE is safe here because nothing cascades from these rows: alternate titles,
         role tasks and role skills have no dependants, and a task is deleted only once no role
-        task refers to it. The catalog's own delete handler has nothing to add either: every
-        role the import touches gets its search text rebuilt at the end (`import_release`).
+        task refers to it (its skill links go first, in `run`). The catalog's own delete handler
+        has nothing to add either: every role the import touches gets its search text rebuilt
+        at the end (`import_release`).
         """
         history = model.history.model
         tracked = history.tracked_fields
@@ -357,7 +422,9 @@ class _Importer:
         plans = plan_roles(self.release)
         mirrored = [plan for plan in plans if plan.owned]
         skills = self.ensure_skills()
+        self.ensure_questions()
         tasks = self.ensure_tasks(mirrored)
+        self.link_task_skills(mirrored, tasks, skills)
         tools = self.ensure_tools(mirrored) if self.release.tool_files else {}
         total = len(plans)
         for start in range(0, total, self.batch_size):
@@ -398,6 +465,9 @@ class _Importer:
             for chunk in _chunks(sorted(self.unlinked_tasks), IDS_PER_QUERY)
             for pk in orphans.filter(pk__in=chunk).values_list("pk", flat=True)
         ]
+        # Their skill links first: the raw DELETE below sends no cascade (links, no history).
+        for chunk in _chunks(gone, IDS_PER_QUERY):
+            Task.skills.through.objects.filter(task_id__in=chunk)._raw_delete(Task.objects.db)
         self.delete(Task, gone, "tasks")
         return self.report
 

@@ -17,6 +17,7 @@ from roles.models import (
     AlternateTitle,
     CatalogVersion,
     Importance,
+    InterviewQuestion,
     ProficiencyLevel,
     Role,
     RoleSearchText,
@@ -29,6 +30,7 @@ from roles.models import (
 )
 from tests.factories import (
     AlternateTitleFactory,
+    InterviewQuestionFactory,
     ProficiencyLevelFactory,
     RoleFactory,
     RoleSkillFactory,
@@ -51,6 +53,7 @@ CATALOG_MODELS = [
     RoleTask,
     RoleSkill,
     Tool,
+    InterviewQuestion,
 ]
 
 # --- Row builders for the changelist query-count test; each makes `n` more rows. -------------
@@ -92,6 +95,10 @@ def make_role_skills(n: int) -> None:
     RoleSkillFactory.create_batch(n)
 
 
+def make_questions(n: int) -> None:
+    InterviewQuestionFactory.create_batch(n)
+
+
 def make_tools(n: int) -> None:
     for tool in ToolFactory.create_batch(n):
         tool.roles.add(RoleFactory())
@@ -107,6 +114,7 @@ ROW_BUILDERS: dict[type[models.Model], Callable[[int], None]] = {
     RoleTask: make_role_tasks,
     RoleSkill: make_role_skills,
     Tool: make_tools,
+    InterviewQuestion: make_questions,
 }
 
 # --- Registration ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from roles.models import (
     AlternateTitle,
+    InterviewQuestion,
     ProficiencyLevel,
     Role,
     RoleSkill,
@@ -15,11 +16,23 @@ from roles.models import (
     TaskArea,
     Tool,
 )
+from roles.questions import SEED_QUESTIONS
 from roles.seed import SEED_CATALOG, read_catalog_file
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [TaskArea, ProficiencyLevel, Skill, Role, AlternateTitle, Task, RoleTask, RoleSkill, Tool]
+MODELS = [
+    TaskArea,
+    ProficiencyLevel,
+    Skill,
+    Role,
+    AlternateTitle,
+    Task,
+    RoleTask,
+    RoleSkill,
+    Tool,
+    InterviewQuestion,
+]
 
 
 def snapshot():
@@ -229,3 +242,48 @@ def test_overwrite_resets_an_element_id_staff_changed():
     assert Skill.objects.get(slug="mathematics").onet_element_id == ""  # kept as staff have it
     load("--overwrite")
     assert Skill.objects.get(slug="mathematics").onet_element_id == "2.A.1.e"
+
+
+# --- The interview question bank, loaded with the catalog ----------------------------------------
+
+
+def test_loads_the_question_bank_for_every_seed_skill_and_level():
+    out = load()
+    pairs = set(InterviewQuestion.objects.values_list("skill__slug", "level__rank"))
+    assert pairs == {
+        (slug, rank)
+        for slug in Skill.objects.values_list("slug", flat=True)
+        for rank in range(1, 6)
+    }
+    count = InterviewQuestion.objects.count()
+    assert f"interview questions: {count} created, 0 updated, 0 kept as they were" in out
+    assert "interview questions: 0 created, 0 updated, " + f"{count} kept" in load()
+
+
+def test_overwrite_resets_the_questions_with_the_catalog():
+    load()
+    row = InterviewQuestion.objects.filter(skill__slug="machine-learning", level__rank=4).first()
+    original = row.text
+    row.text = "Edited by staff"
+    row.save()
+    load()
+    assert InterviewQuestion.objects.filter(pk=row.pk, text="Edited by staff").exists()
+    assert not InterviewQuestion.objects.filter(text=original).exists()
+    out = load("--overwrite")
+    assert not InterviewQuestion.objects.filter(text="Edited by staff").exists()
+    assert InterviewQuestion.objects.filter(text=original).exists()
+    assert "interview questions: 1 created, 0 updated, 1 deleted, " in out
+
+
+def test_a_malformed_question_file_loads_nothing_of_the_catalog_either(tmp_path):
+    text = SEED_QUESTIONS.read_text(encoding="utf-8").replace(
+        'skill = "deep-learning"', 'skill = "deep-learnin"', 1
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(CommandError, match="nothing changed") as excinfo:
+        load("--questions", str(path))
+    assert "unknown skill 'deep-learnin' (not in the catalog)" in str(excinfo.value)
+    assert not Role.objects.exists() and not InterviewQuestion.objects.exists()
+    path = write(tmp_path, "version = 1\n[[generic]]\nlevel = 1\ntext = 'Use {tool}'\n")
+    with pytest.raises(CommandError, match=r"catalog.toml: generic\[0\]: missing 'strong_answer'"):
+        load("--questions", str(path))

@@ -12,7 +12,13 @@ from django.urls import reverse
 from roles.models import AlternateTitle, CatalogVersion, Role, RoleSearchText
 from roles.seed import SEED_CATALOG, read_catalog_file
 from roles.sync import catalog_writes
-from tests.factories import AlternateTitleFactory, RoleFactory, RoleSkillFactory
+from tests.factories import (
+    AlternateTitleFactory,
+    RoleFactory,
+    RoleSkillFactory,
+    SkillFactory,
+    TaskFactory,
+)
 from tests.roles.admin_pages import changeform_post_data, inline_form_prefix
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +179,15 @@ def test_the_data_migration_fills_the_texts_of_the_roles_of_the_day():
     RoleSearchText.objects.all().delete()  # as before the migration: no texts
     migration.fill_search_texts(apps, None)
     assert text_of(role) == "data analyst\nbi analyst"
+
+
+@pytest.mark.django_db
+def test_a_tasks_skills_changing_bumps_the_catalog_version():
+    # Drafts' Documents carry what each task exercises (traceability), kept per version.
+    task = TaskFactory()
+    skill = SkillFactory()
+    before = CatalogVersion.objects.current()
+    task.skills.add(skill)
+    after_add = CatalogVersion.objects.current()
+    task.skills.remove(skill)
+    assert before != after_add != CatalogVersion.objects.current()
