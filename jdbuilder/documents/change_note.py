@@ -2,7 +2,7 @@
 
 Both read only the Redline and the labels they are given. Every user text is escaped: in the
 Markdown by text.escape_markdown, in the PDF by Django's templates (the redline partial) and
-format_html; the PDF is laid out by pdf._html_to_pdf, whose URL fetcher loads nothing but data:
+format_html; the PDF is laid out by pdf.html_to_pdf, whose URL fetcher loads nothing but data:
 URLs and our own static files.
 """
 
@@ -93,7 +93,7 @@ def change_note_pdf(
 ) -> bytes:
     """The change note as an A4 PDF. `document` (the newer revision's) gives the metadata: the
     language, the company, the fixed date; the note's own title and identifier replace its."""
-    from jdbuilder.documents.pdf import _html_to_pdf  # WeasyPrint loads only where it is used
+    from jdbuilder.documents.pdf import html_to_pdf  # WeasyPrint loads only where it is used
 
     markup = change_note_html(
         redline, title=title, old_label=old_label, new_label=new_label, document=document
@@ -101,7 +101,9 @@ def change_note_pdf(
     metadata = dataclasses.replace(
         document, title=heading(title), public_id=f"{document.public_id}:changes"
     )
-    return _html_to_pdf(markup, metadata, "a4")
+    return html_to_pdf(
+        markup, metadata, "a4", description=f"Changes between {old_label} and {new_label}"
+    )
 
 
 __all__ = ["change_note_html", "change_note_markdown", "change_note_pdf"]

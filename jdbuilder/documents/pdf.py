@@ -256,11 +256,13 @@ def _drawable_tree(html: HTML) -> None:
 
 
 def _render(document: Document, paper: str) -> bytes:
-    return _html_to_pdf(render_print_html(document), document, paper)
+    return html_to_pdf(render_print_html(document), document, paper)
 
 
-def _html_to_pdf(markup: str, document: Document, paper: str) -> bytes:
-    """Lay out `markup` and write the PDF, its metadata from `document`.
+def html_to_pdf(markup: str, document: Document, paper: str, *, description: str = "") -> bytes:
+    """Lay out `markup` and write the PDF, its metadata from `document` (`description`: what
+    the file is, "Job description, revision N" when not given). The JD, its change notes and its
+    interview kit are all laid out here.
 
     Safe for any markup, not only ours: the fetcher and the attachment stripping below do not
     rely on the escaping that keeps user text out of the markup in the first place.
@@ -289,7 +291,7 @@ def _html_to_pdf(markup: str, document: Document, paper: str) -> bytes:
     metadata = rendering.metadata
     metadata.title = document.title
     metadata.authors = [document.company_name] if document.company_name else []
-    metadata.description = f"Job description, revision {document.revision}"
+    metadata.description = description or f"Job description, revision {document.revision}"
     metadata.keywords = []
     metadata.generator = "JD Builder"
     metadata.lang = document.language
@@ -321,4 +323,11 @@ def render_pdf_letter(document: Document) -> bytes:
     return _render(document, "letter")
 
 
-__all__ = ["BlockedURL", "fetch_static", "render_pdf", "render_pdf_letter", "render_print_html"]
+__all__ = [
+    "BlockedURL",
+    "fetch_static",
+    "html_to_pdf",
+    "render_pdf",
+    "render_pdf_letter",
+    "render_print_html",
+]

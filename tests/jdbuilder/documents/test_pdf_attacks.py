@@ -207,7 +207,7 @@ class TestEvenUnescapedMarkupLoadsNothing:
         assert FILE_CANARY.encode() in decoded_content(reader)
 
     def test_our_renderer_fetches_and_embeds_nothing(self, listener, secret_file):
-        content = pdf._html_to_pdf(raw_page(listener.url, secret_file), small_document(), "a4")
+        content = pdf.html_to_pdf(raw_page(listener.url, secret_file), small_document(), "a4")
         assert listener.requests == []
         reader = pypdf.PdfReader(io.BytesIO(content))
         everything = content + decoded_content(reader)

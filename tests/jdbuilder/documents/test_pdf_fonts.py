@@ -138,7 +138,7 @@ def test_every_character_glyphs_accepts_is_drawn_in_both_faces(caplog):
     line = escape(" ".join(char for char in accepted if char not in LAYOUT))
     markup = f"<html lang=en><body><p>{line}</p><p><b>{line}</b></p></body></html>"
     caplog.set_level(logging.WARNING, logger="weasyprint")
-    content = pdf._html_to_pdf(markup, make_document(), "a4")
+    content = pdf.html_to_pdf(markup, make_document(), "a4")
     assert [r.getMessage() for r in caplog.records if "notdef" in r.getMessage()] == []
     assert font_names(content) == OUR_FONTS
 
@@ -167,7 +167,7 @@ class TestTextTheFormsWouldRefuse:
     def test_a_character_reference_in_markup_is_replaced_too(self):
         document = make_document()
         markup = "<html lang=en><body><p>Ref &#x6570;&#x636E; &#x1F680; ok</p></body></html>"
-        content = pdf._html_to_pdf(markup, document, "a4")
+        content = pdf.html_to_pdf(markup, document, "a4")
         assert font_names(content) == {"JD-Sans"}
         assert (
             f"Ref {REPLACEMENT * 2} {REPLACEMENT} ok" in reader_for(content).pages[0].extract_text()
@@ -183,7 +183,7 @@ def test_markup_that_names_host_fonts_still_gets_ours():
         "Serif</p><p style='font-family: monospace'>Mono</p><p style='font-family: emoji'>x</p>"
         "</body></html>"
     )
-    content = pdf._html_to_pdf(markup, make_document(), "a4")
+    content = pdf.html_to_pdf(markup, make_document(), "a4")
     assert font_names(content) == {"JD-Sans"}
     assert "SerifMonox" in reader_for(content).pages[0].extract_text().replace("\n", "")
 
