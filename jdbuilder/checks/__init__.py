@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jdbuilder.checks import bands, bloat, exclusionary, pay, readability, wording
+from jdbuilder.checks import (
+    bands,
+    bloat,
+    coherence,
+    exclusionary,
+    pay,
+    readability,
+    traceability,
+    wording,
+)
 from jdbuilder.checks.findings import Finding, Report, Severity
 from jdbuilder.document import Document
 
@@ -20,6 +29,8 @@ CHECKS: tuple[Callable[[Document], list[Finding]], ...] = (
     pay.check,
     bands.check,
     readability.check,
+    traceability.check,
+    coherence.check,
 )
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 

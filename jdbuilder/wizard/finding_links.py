@@ -4,6 +4,14 @@ without places, its kind, map to a step and the html name (and id) of the contro
 
 A link is `<step url>?focus=<html name>#<id>`: the step sets `autofocus` on that field (no
 JavaScript needed) and preview.js selects the words the finding names.
+
+A traceability finding also offers its one-click fixes (`ShownFinding.fixes`, values of
+`jdbuilder.wizard.fix_services`): for a required skill no responsibility uses, "Make it nice to
+have", "Add a responsibility: <task>" (each task of the role not chosen that exercises the skill,
+at most MAX_TASK_FIXES) and "Remove <skill>"; for a responsibility that uses none of the JD's
+skills, "Remove this responsibility" and "Add <skill>" for each skill it exercises. Fixes are
+offered only for the draft as saved (`fixable`): a preview of typed input would offer a change to
+choices the page no longer shows.
 """
 
 from __future__ import annotations
@@ -14,10 +22,14 @@ from typing import Any
 from django.urls import reverse
 
 from jdbuilder.catalog import RoleCatalog
+from jdbuilder.checks import traceability
 from jdbuilder.checks.findings import Finding, Place
 from jdbuilder.document import Document, clean
 from jdbuilder.models import JobDescription
 from jdbuilder.vocabulary import WizardStep
+from jdbuilder.wizard import fix_services
+
+MAX_TASK_FIXES = 3  # "Add a responsibility" buttons per finding: a short choice, not a list
 
 
 @dataclass(frozen=True)
@@ -65,10 +77,20 @@ class Link:
 
 
 @dataclass(frozen=True)
+class FixButton:
+    """A one-click fix: the button's value (a fix_services fix) and its words."""
+
+    value: str
+    label: str
+    context: str = ""  # said to screen readers after the label: what it applies to
+
+
+@dataclass(frozen=True)
 class ShownFinding:
     finding: Finding
     places: tuple[tuple[Place, Link | None], ...]
     link: Link | None  # where to fix a finding without places (or its main field)
+    fixes: tuple[FixButton, ...] = ()
 
 
 class Rows:
@@ -120,11 +142,13 @@ class FindingLinks:
         document: Document,
         catalog: RoleCatalog,
         rows: dict[str, Any],
+        fixable: bool = False,
     ) -> None:
         self.draft = draft
         self.document = document
         self.catalog = catalog
         self.rows = rows
+        self.fixable = fixable
         self._responsibility_rows: dict[str, FieldTarget] | None = None
         self._step_urls: dict[str, str] = {}
 
@@ -235,7 +259,100 @@ class FindingLinks:
             return posting_target("salary_max")
         if kind in ("length", "readability", "gender-coded", "exclusionary"):
             return posting_target("summary")
+        if kind == "traceability":
+            return self.chosen_skill_target(finding.data.get("skill", ""), "importance")
+        if kind == "coherence":
+            return self.coherence_target(finding)
         return None
+
+    def chosen_skill_target(self, name: str, field: str) -> FieldTarget:
+        """The row of the chosen skill called `name` (else the first), its `field` radio."""
+        chosen = self.draft.chosen.skills
+        by_id = self.catalog.rows.skills
+        pick = next(
+            (c for c in chosen if c.skill in by_id and by_id[c.skill].name == name),
+            chosen[0] if chosen else None,
+        )
+        if pick is None:
+            return FieldTarget(WizardStep.SKILLS, "skills-0-importance", "Skills and levels")
+        index = self.rows_of(WizardStep.SKILLS).index_of("skill", pick.skill, skip=set()) or 0
+        name = f"{WizardStep.SKILLS}-{index}-{field}"
+        value = pick.level if field == "level" else pick.importance
+        return FieldTarget(WizardStep.SKILLS, name, "Skills and levels", f"id_{name}_{value}")
+
+    def coherence_target(self, finding: Finding) -> FieldTarget:
+        """Levels that disagree with the seniority: the first required skill named (a junior
+        JD's top levels), else the first required skill, on its level."""
+        names = finding.data.get("skills") or []
+        required = [c for c in self.draft.chosen.skills if c.importance == "required"]
+        by_id = self.catalog.rows.skills
+        first = names[0] if names else ""
+        if not first and required and required[0].skill in by_id:
+            first = by_id[required[0].skill].name
+        return self.chosen_skill_target(first, "level")
+
+    # --- one-click fixes ------------------------------------------------------------------
+
+    def fixes(self, finding: Finding) -> tuple[FixButton, ...]:
+        if not self.fixable or finding.kind != traceability.KIND:
+            return ()
+        problem = finding.data.get("problem")
+        if problem == traceability.UNUSED_SKILL:
+            return self._skill_fixes(finding.data.get("skill", ""))
+        if problem == traceability.UNSKILLED_RESPONSIBILITY:
+            return self._responsibility_fixes(
+                finding.data.get("responsibility", ""), finding.data.get("skills") or []
+            )
+        return ()
+
+    def _skill_ids(self) -> dict[str, int]:
+        return {skill.name: pk for pk, skill in self.catalog.rows.skills.items()}
+
+    def _skill_fixes(self, name: str) -> tuple[FixButton, ...]:
+        skill_id = self._skill_ids().get(name)
+        chosen = {c.skill: c for c in self.draft.chosen.skills}
+        if skill_id is None or skill_id not in chosen:
+            return ()
+        buttons = []
+        if chosen[skill_id].importance == "required":
+            buttons.append(
+                FixButton(f"{fix_services.MAKE_NICE}:{skill_id}", "Make it nice to have", name)
+            )
+        picked = {c.task for c in self.draft.chosen.responsibilities}
+        exercised = self.catalog.task_skill_ids
+        tasks = [
+            rt.task
+            for rt in self.catalog.role_tasks
+            if rt.task_id not in picked and skill_id in exercised.get(rt.task_id, ())
+        ]
+        buttons += [
+            FixButton(f"{fix_services.ADD_TASK}:{task.pk}", f"Add a responsibility: {task.text}")
+            for task in tasks[:MAX_TASK_FIXES]
+        ]
+        if len(chosen) > 1:
+            buttons.append(FixButton(f"{fix_services.DROP_SKILL}:{skill_id}", f"Remove {name}"))
+        return tuple(buttons)
+
+    def _responsibility_fixes(self, text: str, skills: list[str]) -> tuple[FixButton, ...]:
+        chosen = self.draft.chosen.responsibilities
+        item = next((c for c in chosen if c.task is not None and clean(c.text) == text), None)
+        if item is None:
+            return ()
+        buttons = []
+        if len(chosen) > 1:
+            buttons.append(
+                FixButton(
+                    f"{fix_services.DROP_TASK}:{item.task}", "Remove this responsibility", text
+                )
+            )
+        ids = self._skill_ids()
+        have = {c.skill for c in self.draft.chosen.skills}
+        buttons += [
+            FixButton(f"{fix_services.ADD_SKILL}:{ids[name]}", f"Add {name}")
+            for name in skills
+            if name in ids and ids[name] not in have
+        ]
+        return tuple(buttons)
 
     def show(self, finding: Finding) -> ShownFinding:
         places = tuple(
@@ -243,4 +360,4 @@ class FindingLinks:
         )
         # A finding with places links each place; pay also links the salary, which it is about.
         main = self.for_kind(finding) if not finding.places or finding.kind == "pay" else None
-        return ShownFinding(finding, places, self.link(main))
+        return ShownFinding(finding, places, self.link(main), self.fixes(finding))

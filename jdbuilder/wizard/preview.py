@@ -45,7 +45,7 @@ from jdbuilder.wizard.finding_links import FindingLinks, ShownFinding
 from jdbuilder.wizard.initial import initial_for_step
 
 # Bump when the preview's templates change, so a deploy never serves an old fragment.
-PREVIEW_VERSION = 2
+PREVIEW_VERSION = 3  # 3: traceability findings' fix buttons
 # Seconds a fragment is kept. The key covers every input (see Preview.cache_key); the timeout only
 # bounds a change the key cannot see: a draft written without save_draft.
 PREVIEW_TIMEOUT = 900
@@ -252,6 +252,23 @@ class Preview:
     @cached_property
     def findings(self) -> list[ShownFinding]:
         links = FindingLinks(
-            draft=self.draft, document=self.document, catalog=self.catalog, rows=self.rows
+            draft=self.draft,
+            document=self.document,
+            catalog=self.catalog,
+            rows=self.rows,
+            fixable=self.fixable,
         )
         return [links.show(finding) for finding in self.report.findings]
+
+    @property
+    def fixable(self) -> bool:
+        """Whether the region offers one-click fixes: only for the draft as saved. Typed input
+        laid over it (the live preview, a step's pending input) is not what a fix would change,
+        so the region says to save first. The buttons carry `lock_version`, the version they
+        were computed for: the cache key holds it, so a cached region's version is the draft's
+        when it was built, and a fix from an older page is refused as stale."""
+        return self.form is None
+
+    @property
+    def lock_version(self) -> int:
+        return self.job_description.lock_version
