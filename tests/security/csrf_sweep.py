@@ -127,6 +127,25 @@ ROUTES: dict[str, Builder] = {
         )
         for s, _ in STEPS
     ],
+    "jd:wizard_fix": lambda w: [
+        (reverse("jd:wizard_fix", kwargs={"public_id": w.draft.public_id, "step": s}), "manager")
+        for s, _ in STEPS
+    ],
+    # Interview kits: the page and files of the draft and of the issued revision.
+    "kits:kit": _mine("kits:kit", lambda w: w.final),
+    "kits:download": _mine("kits:download", lambda w: w.final, fmt="pdf"),
+    "kits:revision": _mine("kits:revision", lambda w: w.final, number=1),
+    "kits:download_revision": _mine(
+        "kits:download_revision", lambda w: w.final, number=1, fmt="pdf"
+    ),
+    # Insights and compliance: GET only.
+    "insights:page": lambda w: [(reverse("insights:page"), "staff")],
+    "insights:csv": lambda w: [
+        (reverse("insights:csv", kwargs={"chart": "required-skills"}), "staff")
+    ],
+    "compliance:postings": lambda w: [(reverse("compliance:postings"), "staff")],
+    "compliance:postings_csv": lambda w: [(reverse("compliance:postings_csv"), "staff")],
+    "admin_pay_rules": lambda w: [(reverse("admin_pay_rules"), "staff")],
     "jd:reopen": _mine("jd:reopen", lambda w: w.final),
     "jd:finalize": _mine("jd:finalize", lambda w: w.draft),
     "jd:duplicate": _mine("jd:duplicate", lambda w: w.final),
