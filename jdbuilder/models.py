@@ -339,6 +339,12 @@ class JobDescriptionRevision(models.Model):
     )
     finalized_at = models.DateTimeField(default=timezone.now)
     quality = models.JSONField(default=dict, blank=True)
+    # Derived from `snapshot` when the revision is issued (snapshots.required_skill_count), as
+    # `quality` is: the insights average it over thousands of revisions in the database rather
+    # than reading every snapshot's skills.
+    required_skills = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="How many skills the revision requires."
+    )
 
     objects = RevisionQuerySet.as_manager()
 

@@ -29,7 +29,7 @@ from jdbuilder.organization.blocks import saved_posting
 from jdbuilder.organization.content import organization_content
 from jdbuilder.organization.proposals import role_items
 from jdbuilder.organization.starting import starting_choices
-from jdbuilder.snapshots import read_snapshot
+from jdbuilder.snapshots import read_snapshot, required_skill_count
 from jdbuilder.vocabulary import ROLE_DEPENDENT_STEPS, Seniority, Status, WizardStep
 from roles.models import Role
 
@@ -247,6 +247,7 @@ def issue_revision(
         snapshot=snapshot,
         finalized_by=user,
         quality=quality,
+        required_skills=required_skill_count(snapshot),
     )
     locked.status = Status.FINAL
     locked.latest_revision = revision

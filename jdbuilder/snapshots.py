@@ -150,6 +150,12 @@ def write_snapshot(
     }
 
 
+def required_skill_count(snapshot: Mapping[str, Any]) -> int:
+    """How many skills `snapshot` lists as required (what a revision stores beside it)."""
+    skills = snapshot.get("skills") or []
+    return sum(1 for s in skills if isinstance(s, dict) and s.get("importance") == "required")
+
+
 def _posting_texts(chosen: DraftChoices) -> dict[str, Any]:
     # The department and office are kept by name and address (organization part), not by id.
     posting = chosen.posting.to_json()

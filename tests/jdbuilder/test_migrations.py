@@ -34,3 +34,25 @@ def test_0005_gives_existing_stored_files_their_download_name_and_size(final_jd)
     assert (rows["pdf-letter"].filename, rows["pdf-letter"].size) == (f"{stem}.pdf", len(letter))
     assert (rows["gone"].filename, rows["gone"].size) == ("", 1)
     assert bytes(rows["pdf"].content) == pdf  # the files themselves are untouched
+
+
+revision_required_skills = importlib.import_module(
+    "jdbuilder.migrations.0012_revision_required_skills"
+)
+
+
+def test_0012_counts_each_existing_revisions_required_skills(final_jd):
+    revision = final_jd.revisions.get()
+    required = sum(1 for s in revision.snapshot["skills"] if s["importance"] == "required")
+    assert required and revision.required_skills == required  # issuing counts them
+    odd = {**revision.snapshot, "skills": [{"importance": "required"}, "not a skill"]}
+    type(revision).objects.filter(pk=revision.pk).update(required_skills=0)
+    other = type(revision).objects.create(
+        job_description=final_jd, number=2, snapshot=odd, finalized_by=revision.finalized_by
+    )
+
+    revision_required_skills.count_required_skills(apps, None)
+
+    revision.refresh_from_db()
+    other.refresh_from_db()
+    assert (revision.required_skills, other.required_skills) == (required, 1)

@@ -3,7 +3,7 @@
 from jdbuilder.checks import run_checks
 from jdbuilder.models import JobDescription, JobDescriptionRevision
 from jdbuilder.services import RoleChoice, save_step
-from jdbuilder.snapshots import read_snapshot
+from jdbuilder.snapshots import read_snapshot, required_skill_count
 from jdbuilder.vocabulary import WizardStep
 from tests.factories import FinalJobDescriptionFactory
 
@@ -45,6 +45,7 @@ def clone_issued(source: JobDescription, count: int, *, prefix: str = "Clone") -
             snapshot=snapshot,
             finalized_by=source.owner,
             quality=quality,
+            required_skills=required_skill_count(snapshot),
         )
         for jd, snapshot, quality in zip(jds, snapshots, scores, strict=True)
     )

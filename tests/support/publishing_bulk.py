@@ -71,6 +71,7 @@ def _copies(source: Posting, numbers: range, short_ids: list[str], apart) -> lis
                 },
                 finalized_by=revision.finalized_by,
                 quality=revision.quality,
+                required_skills=revision.required_skills,
             )
             for copy_jd in jds
         )
