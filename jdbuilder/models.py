@@ -5,12 +5,13 @@ the guarded saves. What happens to several rows at once is in `jdbuilder.service
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Lower
@@ -376,6 +377,27 @@ class StoredFile:
 
 
 class RenderedFileQuerySet(models.QuerySet):
+    def keep(self, *, revision: JobDescriptionRevision, fmt: str, content: bytes, filename: str):
+        """Store `content` as `revision`'s `fmt` file and return what is kept: `content`, or, if
+        another process stored that file first (the one-file-per-format constraint), theirs.
+
+        One INSERT in its own transaction: a process killed while rendering leaves nothing
+        behind, and two racing both serve the same bytes. The download's name and size are kept
+        with it, so a kept copy is served without building the Document again.
+        """
+        try:
+            with transaction.atomic(using=self.db):
+                return self.create(
+                    revision=revision,
+                    format=fmt,
+                    content=content,
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    filename=filename,
+                    size=len(content),
+                )
+        except IntegrityError:  # stored by another process first: theirs is the copy
+            return self.get(revision=revision, format=fmt)
+
     def stored_download(self, *, user, public_id, number: int, fmt: str) -> StoredFile | None:
         """The stored `fmt` file of revision `number` of JD `public_id` if `user` may open the JD
         (the rule of `JobDescription.objects.visible_to`), else None; None too if not stored.

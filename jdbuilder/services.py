@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 import jdbuilder.publishing.services as publishing
 from jdbuilder.catalog import RoleCatalog
@@ -283,8 +283,8 @@ def render_stored_files(job: Job, progress: Progress) -> dict:
 def export_revision(*, revision: JobDescriptionRevision, export_format: ExportFormat) -> bytes:
     """The revision in `export_format`; stored formats are rendered once and kept.
 
-    The stored copy is written in one INSERT inside a transaction, so a worker killed while
-    rendering leaves nothing behind, and two workers racing both return the same bytes.
+    The stored copy is kept by `RenderedFile.objects.keep`: two workers racing both return the
+    same bytes.
     """
     if not export_format.stored:
         return export_format.render(build_document(revision))
@@ -292,19 +292,10 @@ def export_revision(*, revision: JobDescriptionRevision, export_format: ExportFo
     if stored is not None:
         return bytes(stored.content)
     document = build_document(revision)
-    content = export_format.render(document)
-    try:
-        with transaction.atomic():
-            RenderedFile.objects.create(
-                revision=revision,
-                format=export_format.key,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
-                # Kept so the stored copy is served without building the Document again.
-                filename=export_format.filename(document),
-                size=len(content),
-            )
-    except IntegrityError:  # another worker stored it first: serve theirs
-        stored = RenderedFile.objects.get(revision=revision, format=export_format.key)
-        return bytes(stored.content)
-    return content
+    kept = RenderedFile.objects.keep(
+        revision=revision,
+        fmt=export_format.key,
+        content=export_format.render(document),
+        filename=export_format.filename(document),
+    )
+    return bytes(kept.content)

@@ -10,10 +10,8 @@ later revisions, never in a file already kept (as a revision never changes).
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from jdbuilder.document import Document
@@ -59,8 +57,8 @@ def stored_kit_file(*, revision: JobDescriptionRevision, kit_format: KitFormat) 
     """The issued revision's kit in `kit_format` and its file name: rendered once and kept,
     then served as kept.
 
-    The copy is written in one INSERT inside its own transaction; of two requests racing to make
-    it, the second's INSERT breaks the (revision, format) constraint and it serves the first's.
+    Kept by `RenderedFile.objects.keep`: of two requests racing to make it, both serve the
+    first's copy.
     """
     kept = (
         RenderedFile.objects.filter(revision=revision, format=kit_format.key)
@@ -70,23 +68,13 @@ def stored_kit_file(*, revision: JobDescriptionRevision, kit_format: KitFormat) 
     if kept is not None:
         return StoredFile(bytes(kept[0]), kept[1])
     kit = kit_of(build_document(revision))
-    content = kit_format.renderer(kit)
-    filename = kit_format.filename(kit)
-    try:
-        with transaction.atomic():
-            RenderedFile.objects.create(
-                revision=revision,
-                format=kit_format.key,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
-                # Kept so the next download is served in one query, without the Document.
-                filename=filename,
-                size=len(content),
-            )
-    except IntegrityError:  # another request stored it first: serve theirs
-        stored = RenderedFile.objects.get(revision=revision, format=kit_format.key)
-        return StoredFile(bytes(stored.content), stored.filename)
-    return StoredFile(content, filename)
+    stored = RenderedFile.objects.keep(
+        revision=revision,
+        fmt=kit_format.key,
+        content=kit_format.renderer(kit),
+        filename=kit_format.filename(kit),
+    )
+    return StoredFile(bytes(stored.content), stored.filename)
 
 
 __all__ = ["kit_of", "questions_for", "stored_kit_file"]
