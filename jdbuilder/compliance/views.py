@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from jdbuilder.checks.pay_rules import pay_rules
-from jdbuilder.compliance.evaluate import CSV_HEADER, csv_rows, open_postings_compliance
+from jdbuilder.compliance.evaluate import (
+    CSV_HEADER,
+    csv_rows,
+    open_postings,
+    open_postings_compliance,
+    page_compliance,
+)
 from jdbuilder.exports.spreadsheet import BOM, safe_cell
 from jdbuilder.models import VIEW_FINAL_PERMISSION
 
@@ -34,12 +40,19 @@ def postings(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     failing_only = request.GET.get("failing") == "1"
     today = timezone.localdate()
-    rows = open_postings_compliance(on=today, failing_only=failing_only)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if failing_only:
+        # Which postings fail is known only once each is evaluated: all of them, cached.
+        rows = open_postings_compliance(on=today, failing_only=True)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+    else:
+        # A COUNT for the pager, then only this page's postings are read and evaluated.
+        page = Paginator(open_postings(), PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = page_compliance(list(page.object_list), on=today)
     rules = pay_rules()
     context = {
         "page_obj": page,
-        "rows": page.object_list,
+        "rows": shown,
         "failing_only": failing_only,
         "query": "failing=1" if failing_only else "",
         "today": today,
