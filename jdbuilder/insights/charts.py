@@ -212,6 +212,10 @@ RANGE_ROW = 50
 
 @dataclass(frozen=True)
 class RangeRow:
+    """One range (`low`–`high`, e.g. a group's median range) over its band, if drawn, and
+    optionally a thin line from `spread_low` to `spread_high` (e.g. the lowest minimum to the
+    highest maximum of the group)."""
+
     label: str
     low: Decimal
     high: Decimal
@@ -219,6 +223,8 @@ class RangeRow:
     band_high: Decimal | None
     outside: bool
     shown: str
+    spread_low: Decimal | None = None
+    spread_high: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,7 @@ class _DrawnRange:
     width: str
     y: str
     band: tuple[str, str, str] | None  # x, width, y
+    spread: tuple[str, str, str] | None  # x1, x2, y
     outside: bool
     tip: str
     low: str
@@ -238,8 +245,11 @@ class _DrawnRange:
 def range_chart(
     *, chart_id: str, title: str, description: str, rows: Sequence[RangeRow], unit: str
 ) -> SafeString:
-    """Each row's range as a bar, its band drawn behind it, all on one axis in `unit`."""
+    """Each row's range as a bar, its band drawn behind it and its spread as a line through
+    it, all on one axis in `unit`: three shapes a row, however many JDs a row stands for."""
     ends = [row.low for row in rows] + [row.high for row in rows]
+    ends += [row.spread_low for row in rows if row.spread_low is not None]
+    ends += [row.spread_high for row in rows if row.spread_high is not None]
     ends += [row.band_low for row in rows if row.band_low is not None]
     ends += [row.band_high for row in rows if row.band_high is not None]
     lowest = min(ends, default=Decimal(0))
@@ -260,6 +270,9 @@ def range_chart(
                 _n(max(x(row.band_high) - x(row.band_low), 1)),
                 _n(y + LABEL_GAP + 2),
             )
+        spread = None
+        if row.spread_low is not None and row.spread_high is not None:
+            spread = (_n(x(row.spread_low)), _n(x(row.spread_high)), _n(y + LABEL_GAP + 14))
         drawn.append(
             _DrawnRange(
                 label=row.label,
@@ -268,6 +281,7 @@ def range_chart(
                 width=_n(max(x(row.high) - x(row.low), 2)),
                 y=_n(y + LABEL_GAP + 7),
                 band=band,
+                spread=spread,
                 outside=row.outside,
                 tip=row.shown,
                 low=str(row.low),

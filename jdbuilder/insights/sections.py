@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from jdbuilder.insights import charts, queries
-from jdbuilder.insights.queries import GroupBy, Position
+from jdbuilder.insights.queries import GroupBy, pay
+from jdbuilder.insights.queries.pay import GroupBand, Position
+from jdbuilder.vocabulary import SalaryPeriod
 
 NO_ISSUED = "No issued job descriptions yet."
 
@@ -42,6 +44,7 @@ class Section:
     empty: str = ""  # shown instead of the chart and table when there is nothing to draw
     wide: bool = False  # chart and table one above the other (a table of many columns)
     query: dict[str, str] = field(default_factory=dict)  # the CSV link's parameters
+    detail_csv: str = ""  # a second CSV's chart slug (one row per JD), where there is one
 
     @property
     def is_empty(self) -> bool:
@@ -51,6 +54,10 @@ class Section:
     def csv_url(self) -> str:
         url = reverse("insights:csv", kwargs={"chart": self.slug})
         return f"{url}?{urlencode(self.query)}" if self.query else url
+
+    @property
+    def detail_csv_url(self) -> str:
+        return reverse("insights:csv", kwargs={"chart": self.detail_csv}) if self.detail_csv else ""
 
 
 def number(value: float) -> str:
@@ -157,10 +164,133 @@ POSITION_TEXT = {
     Position.NOT_COMPARABLE: "Band in another currency or period",
     Position.NO_BAND: "No band",
 }
+# The group table's count columns, in Position.ALL's order.
+POSITION_COLUMNS = {
+    Position.INSIDE: "Inside the band",
+    Position.BELOW: "Start below",
+    Position.ABOVE: "Go above",
+    Position.BOTH: "Below and above",
+    Position.NOT_COMPARABLE: "Not comparable",
+    Position.NO_BAND: "No band",
+}
+
+
+def band_text(group: pay.PayGroup) -> str:
+    """The group's band as its table cell says it."""
+    if group.band_kind == GroupBand.SHARED and group.band is not None:
+        return f"{money(group.band.minimum)}–{money(group.band.maximum)}"
+    if group.band_kind == GroupBand.OTHER_UNIT and group.band is not None:
+        period = dict(SalaryPeriod.choices).get(group.band.period, group.band.period)
+        return (
+            f"{money(group.band.minimum)}–{money(group.band.maximum)} "
+            f"{group.band.currency} {period}"
+        )
+    return "Several bands" if group.band_kind == GroupBand.SEVERAL else "No band"
+
+
+def _jds(count: int) -> str:
+    return f"{count} job description{'' if count == 1 else 's'}"
+
+
+def _where(group: pay.PayGroup) -> str:
+    """ "1 inside the band, 1 goes above the band": the non-zero counts, in words."""
+    return ", ".join(
+        f"{count} {POSITION_TEXT[position].lower()}"
+        for position, count in group.positions.items()
+        if count
+    )
 
 
 def pay_ranges(user, **_options: str) -> Section:
-    ranges = queries.pay_ranges(user)
+    groups = pay.pay_groups(pay.pay_ranges(user))
+    table = Table(
+        caption="Salary ranges of issued job descriptions per role, seniority, currency and "
+        "period, against their pay bands",
+        header=(
+            "Role",
+            "Seniority",
+            "Currency",
+            "Period",
+            "Job descriptions",
+            "Median minimum",
+            "Median maximum",
+            "Lowest minimum",
+            "Highest maximum",
+            "Band",
+            *POSITION_COLUMNS.values(),
+        ),
+        rows=tuple(
+            (
+                group.role,
+                group.seniority,
+                group.currency,
+                group.period_label,
+                str(group.jds),
+                money(group.median_minimum),
+                money(group.median_maximum),
+                money(group.lowest_minimum),
+                money(group.highest_maximum),
+                band_text(group),
+                *(str(group.positions[position]) for position in POSITION_COLUMNS),
+            )
+            for group in groups
+        ),
+    )
+    drawn = []
+    for index, ((currency, _period), rows) in enumerate(pay.scales(groups)):
+        period_label = rows[0].period_label
+        drawn.append(
+            charts.range_chart(
+                chart_id=f"chart-pay-{index}",
+                title=f"Median salary ranges in {currency} {period_label}, against their bands",
+                description="One bar per role and seniority: the median minimum to the median "
+                "maximum of its job descriptions; the line through it, the lowest minimum to the "
+                "highest maximum; the grey box behind it, the band, drawn only when all its job "
+                "descriptions have the same band in this currency and period.",
+                unit=f"{currency} {period_label}",
+                rows=[
+                    charts.RangeRow(
+                        label=" · ".join(part for part in (group.role, group.seniority) if part),
+                        low=group.median_minimum,
+                        high=group.median_maximum,
+                        band_low=group.band.minimum if _drawn_band(group) else None,
+                        band_high=group.band.maximum if _drawn_band(group) else None,
+                        outside=group.median_position in Position.OUTSIDE,
+                        shown=f"median {money(group.median_minimum)}–"
+                        f"{money(group.median_maximum)}, lowest {money(group.lowest_minimum)}, "
+                        f"highest {money(group.highest_maximum)}; {_jds(group.jds)}: "
+                        f"{_where(group)}; band: {band_text(group).lower()}",
+                        spread_low=group.lowest_minimum,
+                        spread_high=group.highest_maximum,
+                    )
+                    for group in rows
+                ],
+            )
+        )
+    return Section(
+        slug="pay-ranges",
+        heading="Pay ranges against the bands",
+        intro="The salary ranges of issued job descriptions, per role and seniority: the median "
+        "range drawn over today's pay band for them, when they all have the same one "
+        "(\u201cSeveral bands\u201d otherwise), and how many sit inside, below or above their own "
+        "band. Ranges are compared only with bands in the same currency and period, and drawn "
+        "on one axis per currency and period.",
+        table=table,
+        charts=tuple(drawn),
+        empty="No issued job description states a salary range yet.",
+        wide=True,
+        detail_csv="pay-ranges-by-jd",
+    )
+
+
+def _drawn_band(group: pay.PayGroup) -> bool:
+    return group.band is not None and group.band_kind == GroupBand.SHARED
+
+
+def pay_ranges_by_jd(user, **_options: str) -> Section:
+    """The pay ranges one row per JD: only as a CSV (the same query as the chart's, no
+    drawing), for whoever needs to find the JDs outside their band."""
+    ranges = pay.pay_ranges(user, each_jd=True)
     table = Table(
         caption="Salary ranges of issued job descriptions and the pay band for each",
         header=(
@@ -177,60 +307,28 @@ def pay_ranges(user, **_options: str) -> Section:
         ),
         rows=tuple(
             (
-                pay.role,
-                pay.seniority,
-                pay.title,
-                money(pay.minimum),
-                money(pay.maximum),
-                pay.currency,
-                pay.period_label,
-                money(pay.band.minimum) if pay.band else "",
-                money(pay.band.maximum) if pay.band else "",
-                POSITION_TEXT[pay.position],
+                row.role,
+                row.seniority,
+                row.title,
+                money(row.minimum),
+                money(row.maximum),
+                row.currency,
+                row.period_label,
+                money(row.band.minimum) if row.band else "",
+                money(row.band.maximum) if row.band else "",
+                POSITION_TEXT[row.position],
             )
-            for pay in ranges
+            for row in ranges
         ),
     )
-    drawn = []
-    for index, ((currency, _period), rows) in enumerate(queries.scales(ranges)):
-        period_label = rows[0].period_label
-        drawn.append(
-            charts.range_chart(
-                chart_id=f"chart-pay-{index}",
-                title=f"Salary ranges in {currency} {period_label}, against their bands",
-                description="Each bar is a job description's range; the grey box behind it is "
-                "its band (bands in another currency or period are not drawn).",
-                unit=f"{currency} {period_label}",
-                rows=[
-                    charts.RangeRow(
-                        label=f"{pay.role} · {pay.seniority} · {pay.title}",
-                        low=pay.minimum,
-                        high=pay.maximum,
-                        band_low=pay.band.minimum if _drawn_band(pay) else None,
-                        band_high=pay.band.maximum if _drawn_band(pay) else None,
-                        outside=pay.position in (Position.BELOW, Position.ABOVE, Position.BOTH),
-                        shown=f"{money(pay.minimum)}–{money(pay.maximum)}, "
-                        f"{POSITION_TEXT[pay.position].lower()}",
-                    )
-                    for pay in rows
-                ],
-            )
-        )
     return Section(
-        slug="pay-ranges",
-        heading="Pay ranges against the bands",
-        intro="Each issued job description's salary range, drawn over today's pay band for its "
-        "role, seniority and office. Ranges are compared only with bands in the same currency "
-        "and period, and drawn on one axis per currency and period.",
+        slug="pay-ranges-by-jd",
+        heading="Pay ranges, one row per job description",
+        intro="",
         table=table,
-        charts=tuple(drawn),
         empty="No issued job description states a salary range yet.",
         wide=True,
     )
-
-
-def _drawn_band(pay: queries.PayRange) -> bool:
-    return pay.band is not None and pay.position not in (Position.NOT_COMPARABLE, Position.NO_BAND)
 
 
 # --- d -----------------------------------------------------------------------------------------
@@ -317,6 +415,7 @@ BUILDERS: dict[str, Callable[..., Section]] = {
     "required-skills": required_skills,
     "inflation": inflation,
     "pay-ranges": pay_ranges,
+    "pay-ranges-by-jd": pay_ranges_by_jd,
     "quality-scores": quality_scores,
     "approval-time": approval_time,
     "approval-histogram": approval_histogram,

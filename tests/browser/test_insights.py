@@ -1,6 +1,6 @@
 """A recruiter opens the insights page on a desktop and on a phone: the required-skill chart is
-drawn, its numbers are in the table beside it, axe finds nothing serious, no CSP violation, and
-at 375 px nothing scrolls sideways."""
+drawn, its numbers are in the table beside it, the pay ranges one bar per group, axe finds
+nothing serious, no CSP violation, and at 375 px nothing scrolls sideways."""
 
 from __future__ import annotations
 
@@ -35,6 +35,18 @@ def check_page(page, live_server, what: str) -> None:
     expect(table.get_by_role("rowheader", name="Software Engineer")).to_be_visible()
     expect(
         page.get_by_role("link", name=re.compile(r"^Download CSV\s*: Required skills per role$"))
+    ).to_be_visible()
+    # The pay ranges: one bar per role and seniority (four groups, one of them in euros), and
+    # the per-JD CSV beside the table's.
+    dollars = page.get_by_role(
+        "img", name="Median salary ranges in USD per year, against their bands"
+    )
+    expect(dollars.locator("rect.range")).to_have_count(3)
+    expect(
+        page.get_by_role(
+            "link",
+            name=re.compile(r"^Download CSV, one row per job description\s*: Pay ranges against"),
+        )
     ).to_be_visible()
     csp.check(what)
     assert_accessible(page)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -12,14 +13,25 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from jdbuilder.insights.queries import requirement_inflation
+from jdbuilder.models import JobDescriptionRevision
+from jdbuilder.vocabulary import Seniority
 from roles.models import Role
-from tests.factories import DepartmentFactory, ManagerFactory, RecruiterFactory, StaffFactory
-from tests.jdbuilder.insights.fixtures import approvals, final_jd, library
+from tests.factories import (
+    DepartmentFactory,
+    ManagerFactory,
+    OfficeFactory,
+    PayBandFactory,
+    RecruiterFactory,
+    StaffFactory,
+)
+from tests.jdbuilder.insights.fixtures import approvals, at, final_jd, issued_at, library
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
 SVG = "{http://www.w3.org/2000/svg}"
 PAGE = reverse("insights:page")
+HALF_HOUR = datetime.timedelta(minutes=30)
 
 
 def csv_url(chart: str, **query: str) -> str:
@@ -167,6 +179,37 @@ def test_inflation_per_quarter_by_role_and_by_department(staff_client, issued):
     assert panels == {"Data": ["2", "6"], "Engineering": ["4", "3"], "No department": ["4"]}
 
 
+def test_quarters_are_those_of_the_current_time_zone(db):
+    """2025-03-31 23:30 UTC is already 2025-04-01 in Berlin (UTC+2); 2025-07-01 01:00 UTC is
+    still 2025-06-30 in New York (UTC-4)."""
+    owner, staff = ManagerFactory(), StaffFactory()
+    issued_at(final_jd(owner, slug="data-analyst", required=2), at(2025, 3, 31, 23) + HALF_HOUR)
+    issued_at(final_jd(owner, slug="data-analyst", required=4), at(2025, 7, 1, 1))
+
+    def quarters(zone: str) -> list[tuple[str, int, float]]:
+        with timezone.override(zone):
+            (series,) = requirement_inflation(staff).series
+        return [(p.quarter, p.revisions, p.average) for p in series.points]
+
+    assert quarters("UTC") == [("2025 Q1", 1, 2), ("2025 Q3", 1, 4)]
+    assert quarters("Europe/Berlin") == [("2025 Q2", 1, 2), ("2025 Q3", 1, 4)]
+    assert quarters("America/New_York") == [("2025 Q1", 1, 2), ("2025 Q2", 1, 4)]
+
+
+def test_a_revision_without_a_department_key_counts_with_no_department(staff_client, db):
+    """A department that is JSON null (no department chosen) and one whose key is missing (an
+    older snapshot) are the one "No department" group: 2 and 4 required, average 3."""
+    owner = ManagerFactory()
+    issued_at(final_jd(owner, slug="data-analyst", required=2), at(2025, 5, 1))
+    older = final_jd(owner, slug="data-analyst", required=4)
+    issued_at(older, at(2025, 5, 2))
+    revision = older.latest_revision
+    revision.snapshot = {k: v for k, v in revision.snapshot.items() if k != "department"}
+    revision.save(update_fields=["snapshot"])
+    rows = csv_rows(staff_client.get(csv_url("inflation", by="department")))[1:]
+    assert rows == [["No department", "2025 Q2", "2", "3"]]
+
+
 def test_an_unknown_grouping_is_refused_with_a_clear_error(staff_client, issued):
     response = staff_client.get(PAGE, {"by": "salary"})
     assert response.status_code == 400
@@ -180,7 +223,38 @@ def test_an_unknown_grouping_is_refused_with_a_clear_error(staff_client, issued)
 
 # --- c. pay ranges against the bands ----------------------------------------------------------
 
+# One group per role, seniority, currency and period (one JD each in `library`): JDs, median
+# minimum and maximum, lowest minimum, highest maximum, the band, then how many are inside,
+# start below, go above, both, not comparable, have no band.
 PAY = [
+    ["Data Scientist", "Senior", "EUR", "per year", "1", "60000", "80000", "60000", "80000"]
+    + ["90000–130000 USD per year", "0", "0", "0", "0", "1", "0"],
+    ["Machine Learning Engineer", "Mid-level", "USD", "per year", "1", "150000", "210000"]
+    + ["150000", "210000", "140000–200000", "0", "0", "1", "0", "0", "0"],
+    ["Software Engineer", "Mid-level", "USD", "per year", "1", "100000", "120000", "100000"]
+    + ["120000", "110000–150000", "0", "1", "0", "0", "0", "0"],
+    ["Software Engineer", "Senior", "USD", "per year", "1", "150000", "190000", "150000"]
+    + ["190000", "140000–200000", "1", "0", "0", "0", "0", "0"],
+]
+PAY_HEADER = [
+    "Role",
+    "Seniority",
+    "Currency",
+    "Period",
+    "Job descriptions",
+    "Median minimum",
+    "Median maximum",
+    "Lowest minimum",
+    "Highest maximum",
+    "Band",
+    "Inside the band",
+    "Start below",
+    "Go above",
+    "Below and above",
+    "Not comparable",
+    "No band",
+]
+PAY_BY_JD = [
     [
         "Data Scientist",
         "Senior",
@@ -236,12 +310,14 @@ def test_pay_ranges_against_the_bands(staff_client, issued):
     html = staff_client.get(PAGE).content.decode()
     assert table_rows(html, "pay-ranges") == PAY
     header, *rows = csv_rows(staff_client.get(csv_url("pay-ranges")))
-    assert header[-1] == "Where the range sits" and rows == PAY
+    assert header == PAY_HEADER and rows == PAY
     # One axis per currency and period: the EUR range on its own, with no band drawn (its band
-    # is in dollars); the dollar ranges each over their band, the outside ones marked.
+    # is in dollars); the dollar ranges each over their band, the outside ones marked; each
+    # with its spread line (here, one JD each: the range itself).
     euro, dollars = svg_of(html, "chart-pay-0"), svg_of(html, "chart-pay-1")
     assert "EUR" in euro.find(f"{SVG}title").text
     assert [r.get("class") for r in euro.iter(f"{SVG}rect")] == ["range"]
+    assert [line.get("class") for line in euro.iter(f"{SVG}line")] == ["spread", "axis"]
     classes = [r.get("class") for r in dollars.iter(f"{SVG}rect")]
     assert classes == [
         "band",
@@ -257,6 +333,107 @@ def test_pay_ranges_against_the_bands(staff_client, issued):
         if r.get("class").startswith("range")
     ]
     assert ranges == [("150000", "210000"), ("100000", "120000"), ("150000", "190000")]
+    assert 'href="/insights/pay-ranges-by-jd.csv"' in html
+
+
+def test_the_per_jd_csv_keeps_one_row_per_job_description(staff_client, issued):
+    response = staff_client.get(csv_url("pay-ranges-by-jd"))
+    header, *rows = csv_rows(response)
+    assert header[2] == "Job description" and header[-1] == "Where the range sits"
+    assert rows == PAY_BY_JD
+    assert "insights-pay-ranges-by-jd-" in response["Content-Disposition"]
+
+
+def test_pay_ranges_are_grouped_with_medians_and_a_band_only_when_shared(staff_client, db):
+    """Seven JDs, hand-counted (USD per year):
+
+    - Software Engineer, senior, band 140000–200000 for all three: 150000–190000 (inside),
+      130000–180000 (starts below), 160000–220000 (goes above). Medians 150000 and 190000.
+    - Software Engineer, mid: 100000–120000 with no office (band 110000–150000: below) and
+      125000–155000 in Denver (Denver's band 120000–160000: inside). Two bands: "Several
+      bands", none drawn; medians (100000+125000)/2 = 112500 and (120000+155000)/2 = 137500.
+    - Data Analyst, mid: two JDs of 80000–100000, and no band.
+    """
+    owner = ManagerFactory()
+    engineer = Role.objects.get(slug="software-engineer")
+    denver = OfficeFactory(name="Denver")
+    PayBandFactory(role=engineer, seniority="senior", minimum=140000, maximum=200000)
+    PayBandFactory(role=engineer, seniority="", minimum=110000, maximum=150000)
+    PayBandFactory(role=engineer, seniority="", office=denver, minimum=120000, maximum=160000)
+    for title, low, high in (("A", 150000, 190000), ("B", 130000, 180000), ("C", 160000, 220000)):
+        final_jd(
+            owner,
+            slug="software-engineer",
+            seniority=Seniority.SENIOR,
+            title=f"Senior {title}",
+            salary_min=str(low),
+            salary_max=str(high),
+        )
+    final_jd(
+        owner, slug="software-engineer", title="Mid A", salary_min="100000", salary_max="120000"
+    )
+    final_jd(
+        owner,
+        slug="software-engineer",
+        title="Mid B",
+        salary_min="125000",
+        salary_max="155000",
+        office=denver.pk,
+    )
+    for title in ("Analyst 1", "Analyst 2"):  # the same range twice: one row, counted twice
+        final_jd(owner, slug="data-analyst", title=title, salary_min="80000", salary_max="100000")
+
+    html = staff_client.get(PAGE).content.decode()
+    expected = [
+        ["Data Analyst", "Mid-level", "USD", "per year", "2", "80000", "100000", "80000"]
+        + ["100000", "No band", "0", "0", "0", "0", "0", "2"],
+        ["Software Engineer", "Mid-level", "USD", "per year", "2", "112500", "137500", "100000"]
+        + ["155000", "Several bands", "1", "1", "0", "0", "0", "0"],
+        ["Software Engineer", "Senior", "USD", "per year", "3", "150000", "190000", "130000"]
+        + ["220000", "140000–200000", "1", "1", "1", "0", "0", "0"],
+    ]
+    assert table_rows(html, "pay-ranges") == expected
+    assert csv_rows(staff_client.get(csv_url("pay-ranges")))[1:] == expected
+    # One axis (all USD per year), one bar per group at its medians; only the senior group
+    # (one band for all) has its band behind it, and its median range is inside it.
+    assert len(re.findall(r'<svg [^>]*id="chart-pay-\d+"', html)) == 1
+    svg = svg_of(html, "chart-pay-0")
+    rects = [
+        (r.get("class"), r.get("data-low"), r.get("data-high")) for r in svg.iter(f"{SVG}rect")
+    ]
+    assert rects == [
+        ("range", "80000", "100000"),
+        ("range", "112500", "137500"),
+        ("band", None, None),
+        ("range", "150000", "190000"),
+    ]
+    assert [line.get("class") for line in svg.iter(f"{SVG}line")].count("spread") == 3
+    by_jd = csv_rows(staff_client.get(csv_url("pay-ranges-by-jd")))[1:]
+    assert [(row[2], row[7], row[8], row[9]) for row in by_jd] == [
+        ("Analyst 1", "", "", "No band"),
+        ("Analyst 2", "", "", "No band"),
+        ("Mid A", "110000", "150000", "Starts below the band"),
+        ("Mid B", "120000", "160000", "Inside the band"),
+        ("Senior A", "140000", "200000", "Inside the band"),
+        ("Senior B", "140000", "200000", "Starts below the band"),
+        ("Senior C", "140000", "200000", "Goes above the band"),
+    ]
+
+
+def test_a_range_that_is_not_a_number_is_left_out_not_an_error(staff_client, db):
+    owner = ManagerFactory()
+    final_jd(owner, slug="data-analyst", title="Fine", salary_min="80000", salary_max="100000")
+    broken = final_jd(owner, slug="data-analyst", title="Broken")
+    revision = broken.latest_revision
+    revision.snapshot["posting"] = {**revision.snapshot["posting"], "salary_min": "lots"}
+    revision.save(update_fields=["snapshot"])
+    response = staff_client.get(PAGE)
+    assert response.status_code == 200
+    assert [row[:5] for row in table_rows(response.content.decode(), "pay-ranges")] == [
+        ["Data Analyst", "Mid-level", "USD", "per year", "1"]
+    ]
+    by_jd = csv_rows(staff_client.get(csv_url("pay-ranges-by-jd")))[1:]
+    assert [row[2] for row in by_jd] == ["Fine"]
 
 
 # --- d. quality scores of open postings -------------------------------------------------------
@@ -272,6 +449,16 @@ def test_quality_scores_of_open_postings(staff_client, issued):
     assert csv_rows(staff_client.get(csv_url("quality-scores")))[1:] == expected
     bars = svg_of(html, "chart-quality").iter(f"{SVG}rect")
     assert [bar.get("data-value") for bar in bars] == [count for _, count in expected]
+
+
+def test_postings_with_the_same_score_are_each_counted(staff_client, issued):
+    # The scientist's 42 becomes 85, like the senior engineer's: 80–89 holds two, 40–49 none.
+    JobDescriptionRevision.objects.filter(pk=issued.scientist.latest_revision_id).update(
+        quality={"score": 85, "errors": 0, "warnings": 0}
+    )
+    rows = dict(csv_rows(staff_client.get(csv_url("quality-scores")))[1:])
+    assert (rows["40–49"], rows["80–89"], rows["90–100"]) == ("0", "2", "1")
+    assert "(3 scored)" in staff_client.get(PAGE).content.decode()
 
 
 # --- e. time from submission to approval ------------------------------------------------------

@@ -1,7 +1,10 @@
 """The page and every CSV cost the same number of queries at 3 and at 30 issued JDs (with
-their postings and approvals): each chart is one query, whatever the data size."""
+their postings and approvals): each chart is one query, whatever the data size; and what the
+page draws and tabulates does not grow with the JDs either."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -48,8 +51,9 @@ def counts(client) -> list[int]:
 # Past the session and the user (and a recruiter's two permission queries): the page's six
 # queries (required skills, inflation, the content version, pay ranges, quality scores, the
 # approvals both their charts share), plus the navbar's "Waiting for me" count for staff (a
-# recruiter who approves nothing has no queue); each CSV's own.
-CSVS = [1, 1, 2, 1, 1, 1]
+# recruiter who approves nothing has no queue); each CSV's own (the two pay CSVs: the content
+# version and the ranges).
+CSVS = [1, 1, 2, 2, 1, 1, 1]
 
 
 @pytest.mark.parametrize(
@@ -80,3 +84,20 @@ def test_the_page_is_pinned(client, django_assert_num_queries):
     client.get(page)
     with django_assert_num_queries(9):
         client.get(page)
+
+
+def drawn(client) -> tuple[int, int]:
+    """The page's SVG shapes and table rows."""
+    html = client.get(reverse("insights:page")).content.decode()
+    shapes = len(re.findall(r"<(?:rect|line|circle|polyline)\b", html))
+    return shapes, html.count("<tr>")
+
+
+def test_the_shapes_and_rows_drawn_do_not_grow_with_the_jds(client):
+    client.force_login(StaffFactory())
+    recruiter = RecruiterFactory()
+    grow(3, recruiter)
+    small = drawn(client)
+    assert small[0] > 0
+    grow(27, recruiter)  # 27 more Software Engineer JDs: the same groups, the same quarter
+    assert drawn(client) == small
