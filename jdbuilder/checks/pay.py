@@ -473,7 +473,11 @@ def check(document: Document) -> list[Finding]:
                     "posting lists none."
                 ),
                 suggestion="List the main benefits in the posting.",
-                data={"jurisdictions": names, "rules": [_rule_data(r) for r in benefits]},
+                data={
+                    "problem": "benefits",
+                    "jurisdictions": names,
+                    "rules": [_rule_data(r) for r in benefits],
+                },
             )
         )
     for result in results:

@@ -254,6 +254,8 @@ class FindingLinks:
         if kind == "bloat":
             return self.skill_target(finding)
         if kind == "pay":
+            if finding.data.get("problem") == "benefits":
+                return posting_target("benefits")
             if self.document.compensation is None:
                 return posting_target("salary_min")
             return posting_target("salary_max")

@@ -76,9 +76,10 @@ def test_review_shows_each_problem_in_place_and_turns_clean_after_fixing(
             page.locator(f"input[name='skills-{index}-level'][value='4']").check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Save and continue").click()  # tools
-    # ... and state the salary range.
+    # ... and state the salary range and the benefits (Colorado's law asks for both).
     page.get_by_label("Salary from").fill("150000")
     page.get_by_label("Salary to").fill("190000")
+    page.get_by_label("Benefits").fill("Health, dental and vision cover\n25 days of paid leave")
     page.get_by_role("button", name="Save and continue").click()
 
     checks = page.locator("#quality-checks")

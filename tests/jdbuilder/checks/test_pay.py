@@ -547,3 +547,4 @@ def test_benefits_missing_where_asked_is_a_warning():
     findings = pay.check(posted("Denver, Colorado", compensation=salary(), benefits=()))
     (finding,) = findings
     assert finding.severity == Severity.WARNING and "benefits" in finding.message
+    assert finding.data["problem"] == "benefits"  # the preview links it to the benefits field

@@ -164,3 +164,16 @@ def test_a_focus_that_names_no_field_is_ignored(manager_client, manager, catalog
         assert "<script>" not in html.split("</footer>")[0]
     focused = manager_client.get(wizard.url("posting"), {"focus": "posting-summary"})
     assert "autofocus" in controls(focused.content.decode())["posting-summary"][0]
+
+
+def test_missing_benefits_where_a_law_asks_for_them_opens_the_benefits_field(troubled):
+    preview, _ = shown_findings(troubled)
+    links = FindingLinks(
+        draft=preview.draft, document=preview.document, catalog=preview.catalog, rows={}
+    )
+    benefits = Finding(
+        kind="pay", severity=Severity.WARNING, message="x", data={"problem": "benefits"}
+    )
+    assert links.for_kind(benefits).name == "posting-benefits"
+    salary = Finding(kind="pay", severity=Severity.WARNING, message="x")
+    assert links.for_kind(salary).name.startswith("posting-salary")
