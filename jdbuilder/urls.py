@@ -40,8 +40,6 @@ urlpatterns = [
     path("compliance/", include("jdbuilder.compliance.urls")),
     path("sitemap.xml", feeds.sitemap, name="sitemap"),
     path("robots.txt", feeds.robots, name="robots"),
-    path(
-        "admin/compliance/pay-rules/", compliance_admin.pay_rules_view, name="admin_pay_rules"
-    ),
+    path("admin/compliance/pay-rules/", compliance_admin.pay_rules_view, name="admin_pay_rules"),
     path("admin/", admin.site.urls),
 ]
