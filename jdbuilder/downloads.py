@@ -37,6 +37,16 @@ def file_response(content: bytes, export_format: ExportFormat, filename: str) ->
     return response
 
 
+def csv_response(content: bytes, filename: str) -> HttpResponse:
+    """A CSV of live data (`exports.spreadsheet.csv_file`) as an attachment named `filename`;
+    not cached, unlike a revision's files."""
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
 def _format(fmt: str, *, stored: bool | None = None) -> ExportFormat:
     export_format = FORMATS.get(fmt)
     if export_format is None or (stored is not None and export_format.stored != stored):

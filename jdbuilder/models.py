@@ -27,6 +27,12 @@ from roles.models import Role
 VIEW_FINAL_PERMISSION = "jdbuilder.view_final_jobdescription"
 
 
+def reads_every_issued_jd(user) -> bool:
+    """Recruiters and staff: who read every issued JD, and the pages about all of them (the
+    insights, compliance). Staff are asked first: it costs no permission query."""
+    return user.is_staff or user.has_perm(VIEW_FINAL_PERMISSION)
+
+
 class JobDescriptionQuerySet(models.QuerySet):
     def visible_to(self, user) -> JobDescriptionQuerySet:
         """What a user may open: their own, every issued one for recruiters, all for staff."""
@@ -249,6 +255,13 @@ class JobDescription(models.Model):
         """Only a draft is edited: in review it is frozen as submitted; final or rejected it is
         done (a final one is reopened for its next revision first)."""
         return self.status == Status.DRAFT
+
+    def reads_issued(self, user) -> bool:
+        """Whether `user` reads this JD's latest issued revision rather than its draft: the
+        owner reads the draft until it is final again, everyone else the issued revision."""
+        if self.latest_revision_id is None:
+            return False
+        return self.is_final or self.owner_id != user.pk
 
     @property
     def is_in_review(self) -> bool:

@@ -191,7 +191,7 @@ def job_description_detail(request: HttpRequest, public_id) -> HttpResponse:
     is_owner = job_description.owner_id == request.user.pk
     review = _review_context(job_description, request.user)
     submission = review.get("submission")
-    if revisions and (job_description.is_final or not is_owner):
+    if job_description.reads_issued(request.user):
         revision = revisions[0]
         document = build_document(revision)
     elif job_description.is_in_review and submission is not None:

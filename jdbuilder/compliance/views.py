@@ -3,9 +3,6 @@ apply to it, pass or fail. For recruiters (who may view every final JD) and staf
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,15 +19,15 @@ from jdbuilder.compliance.evaluate import (
     open_postings_compliance,
     page_compliance,
 )
-from jdbuilder.exports.spreadsheet import BOM, safe_cell
-from jdbuilder.models import VIEW_FINAL_PERMISSION
+from jdbuilder.downloads import csv_response
+from jdbuilder.exports.spreadsheet import csv_file
+from jdbuilder.models import reads_every_issued_jd
 
 PAGE_SIZE = 20
 
 
 def _allowed(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_staff or user.has_perm(VIEW_FINAL_PERMISSION)):
+    if not reads_every_issued_jd(request.user):
         raise PermissionDenied
 
 
@@ -69,14 +66,6 @@ def postings_csv(request: HttpRequest) -> HttpResponse:
     failing_only = request.GET.get("failing") == "1"
     today = timezone.localdate()
     rows = open_postings_compliance(on=today, failing_only=failing_only)
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
     site = request.build_absolute_uri("/").rstrip("/")
-    for row in csv_rows(rows, site=site):
-        writer.writerow([safe_cell(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"pay-transparency-{today.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content = csv_file(CSV_HEADER, csv_rows(rows, site=site))
+    return csv_response(content, f"pay-transparency-{today.isoformat()}.csv")

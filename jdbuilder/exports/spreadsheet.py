@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
 from django.utils import timezone
@@ -63,12 +63,12 @@ def cells(row: LibraryRow) -> list[str]:
 class CsvWriter:
     """Writes encoded rows to a binary file object as they come; holds one row at a time."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, header: Sequence[str] = HEADER) -> None:
         self._out = out
         self._line = io.StringIO()
         self._csv = csv.writer(self._line)  # "\r\n" line ends, as Excel writes them
         self._out.write(BOM.encode("utf-8"))
-        self.write_row(HEADER)
+        self.write_row(header)
 
     def write_row(self, values: Sequence[str]) -> None:
         self._csv.writerow(values)
@@ -78,3 +78,13 @@ class CsvWriter:
 
     def add(self, row: LibraryRow) -> None:
         self.write_row(cells(row))
+
+
+def csv_file(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A whole CSV file of `rows` under `header`, as the export writes one: a byte order mark,
+    every cell safe from spreadsheet formulas (the insights' and compliance pages' CSVs)."""
+    out = io.BytesIO()
+    writer = CsvWriter(out, [safe_cell(cell) for cell in header])
+    for row in rows:
+        writer.write_row([safe_cell(cell) for cell in row])
+    return out.getvalue()

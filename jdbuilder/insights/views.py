@@ -7,9 +7,6 @@ queries whatever the data size.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,10 +15,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from jdbuilder.exports.spreadsheet import BOM, safe_cell
+from jdbuilder.downloads import csv_response
+from jdbuilder.exports.spreadsheet import csv_file
 from jdbuilder.insights import queries, sections
 from jdbuilder.insights.queries import GroupBy
-from jdbuilder.models import VIEW_FINAL_PERMISSION
+from jdbuilder.models import reads_every_issued_jd
 
 
 class InflationForm(forms.Form):
@@ -35,13 +33,8 @@ class InflationForm(forms.Form):
         return GroupBy.ROLE
 
 
-def may_see_insights(user) -> bool:
-    """Recruiters (the permission to read every issued JD) and staff."""
-    return user.is_staff or user.has_perm(VIEW_FINAL_PERMISSION)
-
-
 def _check(request: HttpRequest) -> None:
-    if not may_see_insights(request.user):
+    if not reads_every_issued_jd(request.user):
         raise PermissionDenied("Insights are for recruiters and staff.")
 
 
@@ -89,15 +82,6 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
             )
         options["by"] = form.grouping()
     section = builder(request.user, **options)
-    out = io.StringIO()
-    writer = csv.writer(out)  # "\r\n" line ends, as Excel writes them
-    writer.writerow([safe_cell(cell) for cell in section.table.header])
-    for row in section.table.rows:
-        writer.writerow([safe_cell(cell) for cell in row])
     suffix = f"-{options['by']}" if options else ""
     filename = f"insights-{chart}{suffix}-{timezone.localdate().isoformat()}.csv"
-    response = HttpResponse(
-        (BOM + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(csv_file(section.table.header, section.table.rows), filename)

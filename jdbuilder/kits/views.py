@@ -34,15 +34,6 @@ def _visible(request: HttpRequest, public_id) -> JobDescription:
     return get_object_or_404(JobDescription.objects.visible_to(request.user), public_id=public_id)
 
 
-def _shows_draft(request: HttpRequest, job_description: JobDescription) -> bool:
-    """The JD page's rule: the owner reads the draft until it is final; others read the latest
-    issued revision (staff read a never-issued draft too)."""
-    if job_description.latest_revision_id is None:
-        return True  # visible and never issued: its owner, or staff
-    is_owner = job_description.owner_id == request.user.pk
-    return is_owner and not job_description.is_final
-
-
 def _file(content: bytes, kit_format: KitFormat, filename: str) -> HttpResponse:
     # The JD downloads' headers (attachment, length, private cache) and content type.
     return file_response(content, FORMATS[kit_format.like], filename)
@@ -66,7 +57,7 @@ def _page(request: HttpRequest, job_description, revision, kit) -> HttpResponse:
 @login_required
 def kit_page(request: HttpRequest, public_id) -> HttpResponse:
     job_description = _visible(request, public_id)
-    if _shows_draft(request, job_description):
+    if not job_description.reads_issued(request.user):
         return _page(request, job_description, None, kit_of(build_document(job_description)))
     revision = job_description.latest_revision
     return _page(request, job_description, revision, kit_of(build_document(revision)))
@@ -88,7 +79,7 @@ def download(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     anyone reading the issued JD, a redirect to the latest revision's kit, which is kept."""
     kit_format = _kit_format(fmt)
     job_description = _visible(request, public_id)
-    if not _shows_draft(request, job_description):
+    if job_description.reads_issued(request.user):
         number = job_description.latest_revision.number
         return redirect("kits:download_revision", public_id=public_id, number=number, fmt=fmt)
     kit = kit_of(build_document(job_description))
